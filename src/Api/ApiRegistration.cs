@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace ModelRegistry.Dashboard.Api;
+
+public static class ApiRegistration
+{
+    public static IHostApplicationBuilder AddDashboardApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<OperationExceptionHandler>();
+        builder.Services.Configure<JsonOptions>(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        // Unreadable bodies throw in every environment, so the exception handler answers with problem details naming the field.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapDashboardApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapModelsEndpoints()
+            .MapEnvironmentsEndpoints()
+            .MapAuditEndpoints();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelRegistry.Dashboard.Routing;
+
+namespace ModelRegistry.Dashboard.Api;
+
+/// <summary><c>/api/v1/environments</c> and their routes (read-only: routes change through deployments).</summary>
+internal static class EnvironmentsEndpoints
+{
+    public static RouteGroupBuilder MapEnvironmentsEndpoints(this RouteGroupBuilder api)
+    {
+        var environments = api.MapGroup("/environments").WithTags("Environments and routes");
+
+        environments.MapGet("/", (RouteService routes, CancellationToken ct) => routes.ListEnvironmentsAsync(ct))
+            .WithSummary("Environments, staging first");
+
+        environments.MapGet("/{environment}/routes", (RouteService routes, string environment, CancellationToken ct) =>
+                routes.ListAsync(environment, null, ct))
+            .WithSummary("Every route in an environment");
+
+        environments.MapGet("/{environment}/routes/{model}", (RouteService routes, string environment, string model, CancellationToken ct) =>
+                routes.GetAsync(environment, model, ct))
+            .WithSummary("The traffic split of one model in one environment");
+
+        return api;
+    }
+}

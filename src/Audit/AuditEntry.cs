@@ -1,0 +1,40 @@
+namespace ModelRegistry.Dashboard.Audit;
+
+/// <summary>Append-only record of one change: who, when, what, to which target, why, and the state before and after.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+
+    public DateTime Timestamp { get; init; }
+
+    public required string Actor { get; init; }
+
+    /// <summary>A stable verb such as <see cref="AuditActions.ModelRegistered"/>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>Human-readable target, e.g. <c>support-chat@1.2.0</c> or <c>production/support-chat</c>.</summary>
+    public required string Target { get; init; }
+
+    public string? ModelName { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? EnvironmentName { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>JSON of the state before the change (null for a creation).</summary>
+    public string? Before { get; init; }
+
+    /// <summary>JSON of the state after the change.</summary>
+    public string? After { get; init; }
+}
+
+public static class AuditActions
+{
+    public const string ModelRegistered = "model.registered";
+    public const string ModelUpdated = "model.updated";
+    public const string VersionRegistered = "version.registered";
+    public const string VersionUpdated = "version.updated";
+    public const string RouteChanged = "route.changed";
+}

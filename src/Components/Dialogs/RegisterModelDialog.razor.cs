@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
+using MudBlazor;
+
+namespace ModelRegistry.Dashboard.Components.Dialogs;
+
+/// <summary>Registers a model. Field rules run as the operator types; the engine's verdict lands on the field it names.</summary>
+public sealed partial class RegisterModelDialog
+{
+    private const string NameField = "name";
+    private const string DisplayNameField = "displayName";
+    private const string DescriptionField = "description";
+    private const string OwnerField = "owner";
+    private const string TagsField = "tags";
+    private static readonly string[] Fields = [NameField, DisplayNameField, DescriptionField, OwnerField, TagsField];
+
+    private readonly FieldErrors _errors = new();
+    private MudForm? _form;
+    private bool _valid;
+    private bool _saving;
+    private string _name = "";
+    private string? _displayName;
+    private string? _description;
+    private string? _owner;
+    private string? _tags;
+
+    [CascadingParameter]
+    public required IMudDialogInstance Dialog { get; set; }
+
+    [Inject]
+    public required ModelService Models { get; init; }
+
+    [Inject]
+    public required CurrentActor CurrentActor { get; init; }
+
+    private static string? ValidateName(string? name) => RegistryRules.ModelNameProblem(name);
+
+    private void Cancel() => Dialog.Cancel();
+
+    private async Task SubmitAsync()
+    {
+        _errors.Clear();
+        await _form!.ValidateAsync();
+        if (!_valid)
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            var created = await Models.RegisterAsync(
+                await CurrentActor.GetAsync(),
+                new RegisterModelRequest(_name, _displayName, _description, _owner, TagInput.Split(_tags)));
+            Dialog.Close(DialogResult.Ok(created));
+        }
+        catch (Exception ex) when (_errors.Capture(ex, Fields))
+        {
+            // Shown on the fields; nothing was stored.
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+}

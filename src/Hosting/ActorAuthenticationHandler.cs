@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
+
+namespace ModelRegistry.Dashboard.Hosting;
+
+/// <summary>
+/// Turns a request into a principal: an <c>X-Api-Key</c> header must match a configured key (else 401); without one,
+/// the request acts as the configured anonymous actor. The engine then authorises by the principal's role.
+/// </summary>
+internal sealed class ActorAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    IOptionsMonitor<AuthOptions> authOptions,
+    ILoggerFactory logger,
+    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+{
+    public const string SchemeName = "Actor";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var options = authOptions.CurrentValue;
+        if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented))
+        {
+            var bytes = Encoding.UTF8.GetBytes(presented.ToString());
+            var match = options.ApiKeys.FirstOrDefault(k =>
+                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
+            return Task.FromResult(match is null
+                ? AuthenticateResult.Fail("The X-Api-Key header does not match any configured API key.")
+                : Success($"apikey:{match.Name}", match.Role));
+        }
+
+        return Task.FromResult(Success(options.Anonymous.Name, options.Anonymous.Role));
+    }
+
+    private static AuthenticateResult Success(string name, ActorRole role)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role.ToString())],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}
+
+public static class ActorClaims
+{
+    /// <summary>The engine's view of a signed-in principal.</summary>
+    public static Actor ToActor(this ClaimsPrincipal principal)
+    {
+        var name = principal.Identity?.Name ?? "anonymous";
+        var role = Enum.TryParse<ActorRole>(principal.FindFirstValue(ClaimTypes.Role), out var parsed) ? parsed : ActorRole.Viewer;
+        return new Actor(name, role);
+    }
+}

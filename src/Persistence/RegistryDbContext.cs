@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ModelRegistry.Dashboard.Audit;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+
+namespace ModelRegistry.Dashboard.Persistence;
+
+/// <summary>
+/// The one schema of the registry. Each provider has its own subclass (and migrations folder), so that SQLite and
+/// SQL Server migrations live side by side in this project; services only ever see this base type.
+/// </summary>
+public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Model> Models => Set<Model>();
+
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
+
+    public DbSet<Route> Routes => Set<Route>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite hands DateTime back as Unspecified without this.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Model>(model =>
+        {
+            model.HasIndex(m => m.Name).IsUnique();
+            model.Property(m => m.Name).HasMaxLength(63);
+            model.Property(m => m.DisplayName).HasMaxLength(200);
+            model.Property(m => m.Description).HasMaxLength(4000);
+            model.Property(m => m.Owner).HasMaxLength(200);
+            model.HasIndex(m => m.Owner);
+            model.Property(m => m.CreatedBy).HasMaxLength(200);
+            model.Property(m => m.UpdatedBy).HasMaxLength(200);
+            model.Property(m => m.ConcurrencyStamp).IsConcurrencyToken();
+            model.HasMany(m => m.Versions).WithOne(v => v.Model).HasForeignKey(v => v.ModelId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ModelVersion>(version =>
+        {
+            version.HasIndex(v => new { v.ModelId, v.Version }).IsUnique();
+            version.Property(v => v.Version).HasMaxLength(64);
+            version.Property(v => v.Endpoint).HasMaxLength(2048);
+            version.Property(v => v.Provider).HasMaxLength(200);
+            version.Property(v => v.Description).HasMaxLength(4000);
+            version.Property(v => v.Changelog).HasMaxLength(20000);
+            version.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            version.Property(v => v.CreatedBy).HasMaxLength(200);
+            version.Property(v => v.UpdatedBy).HasMaxLength(200);
+            version.Property(v => v.ConcurrencyStamp).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<DeploymentEnvironment>(environment =>
+        {
+            environment.HasKey(e => e.Name);
+            environment.Property(e => e.Name).HasMaxLength(63);
+            environment.Property(e => e.Description).HasMaxLength(1000);
+            environment.HasData(
+                new DeploymentEnvironment { Name = "staging", Protected = false, Rank = 1, Description = "Pre-production: every version proves itself here first." },
+                new DeploymentEnvironment { Name = "production", Protected = true, Rank = 2, Description = "Serves customers. Accepts only versions that succeeded in staging." });
+        });
+
+        modelBuilder.Entity<Route>(route =>
+        {
+            route.HasIndex(r => new { r.EnvironmentName, r.ModelName }).IsUnique();
+            route.HasIndex(r => r.ModelName);
+            route.Property(r => r.EnvironmentName).HasMaxLength(63);
+            route.Property(r => r.ModelName).HasMaxLength(63);
+            route.Property(r => r.UpdatedBy).HasMaxLength(200);
+            route.Property(r => r.Revision).IsConcurrencyToken();
+            route.HasOne<DeploymentEnvironment>().WithMany().HasForeignKey(r => r.EnvironmentName).OnDelete(DeleteBehavior.Restrict);
+            route.HasOne<Model>().WithMany().HasForeignKey(r => r.ModelName).HasPrincipalKey(m => m.Name).OnDelete(DeleteBehavior.Restrict);
+            route.OwnsMany(r => r.Splits, split => split.ToJson());
+        });
+
+        modelBuilder.Entity<AuditEntry>(audit =>
+        {
+            audit.Property(a => a.Actor).HasMaxLength(200);
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Target).HasMaxLength(300);
+            audit.Property(a => a.ModelName).HasMaxLength(63);
+            audit.Property(a => a.Version).HasMaxLength(64);
+            audit.Property(a => a.EnvironmentName).HasMaxLength(63);
+            audit.Property(a => a.Reason).HasMaxLength(2000);
+            audit.HasIndex(a => new { a.ModelName, a.Id });
+            audit.HasIndex(a => a.Timestamp);
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+public sealed class SqliteRegistryDbContext(DbContextOptions<SqliteRegistryDbContext> options) : RegistryDbContext(options);
+
+public sealed class SqlServerRegistryDbContext(DbContextOptions<SqlServerRegistryDbContext> options) : RegistryDbContext(options);

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using ModelRegistry.Dashboard.Api;
+using ModelRegistry.Dashboard.Demo;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Persistence;
+using ModelRegistry.Dashboard.Registry;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddRegistryPersistence();
+builder.AddRegistryEngine();
+builder.AddDemoData();
+builder.AddDashboardSecurity();
+builder.AddDashboardApi();
+builder.AddDashboardUi();
+
+var app = builder.Build();
+
+app.UseDashboardPipeline();
+app.MapDashboardApi();
+app.MapDashboardUi();
+
+app.Run();
+
+/// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the test projects.</summary>
+public partial class Program;
