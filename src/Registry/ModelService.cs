@@ -65,7 +65,9 @@ public sealed class ModelService(
     public async Task<(IReadOnlyList<string> Tags, IReadOnlyList<string> Owners)> ListFacetsAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var tags = await db.Models.SelectMany(m => m.Tags).Distinct().OrderBy(t => t).Take(500).ToListAsync(cancellationToken);
+        // Tags live in a JSON column; SQLite cannot DISTINCT across it in SQL, so the (small) lists are merged here.
+        var tagLists = await db.Models.AsNoTracking().Select(m => m.Tags).ToListAsync(cancellationToken);
+        var tags = tagLists.SelectMany(t => t).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(500).ToList();
         var owners = await db.Models.Where(m => m.Owner != null).Select(m => m.Owner!).Distinct().OrderBy(o => o).Take(500).ToListAsync(cancellationToken);
         return (tags, owners);
     }

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
+using MudBlazor;
+
+namespace ModelRegistry.Dashboard.Components.Dialogs;
+
+/// <summary>
+/// Registers an immutable version. An invalid number or a duplicate is shown on the version field and nothing is
+/// stored; the helper text says whether the number is a breaking change against the newest version.
+/// </summary>
+public sealed partial class RegisterVersionDialog
+{
+    private const string VersionField = "version";
+    private const string EndpointField = "endpoint";
+    private const string ChangelogField = "changelog";
+    private const string ProviderField = "metadata.provider";
+    private const string ContextWindowField = "metadata.contextWindow";
+    private const string InputPriceField = "metadata.inputPricePer1k";
+    private const string OutputPriceField = "metadata.outputPricePer1k";
+    private static readonly string[] Fields =
+        [VersionField, EndpointField, ChangelogField, ProviderField, ContextWindowField, InputPriceField, OutputPriceField];
+
+    private readonly FieldErrors _errors = new();
+    private MudForm? _form;
+    private bool _valid;
+    private bool _saving;
+    private string _version = "";
+    private string _endpoint = "";
+    private string? _changelog;
+    private string? _provider;
+    private int? _contextWindow;
+    private decimal? _inputPrice;
+    private decimal? _outputPrice;
+
+    [CascadingParameter]
+    public required IMudDialogInstance Dialog { get; set; }
+
+    [Parameter, EditorRequired]
+    public required string Model { get; set; }
+
+    /// <summary>The newest registered version, if any, to compare the new number with.</summary>
+    [Parameter]
+    public string? LatestVersion { get; set; }
+
+    [Inject]
+    public required VersionService Versions { get; init; }
+
+    [Inject]
+    public required CurrentActor CurrentActor { get; init; }
+
+    private string VersionHint
+    {
+        get
+        {
+            if (LatestVersion is null)
+            {
+                return "MAJOR.MINOR.PATCH[-prerelease], e.g. 1.0.0.";
+            }
+
+            if (!SemanticVersion.TryParse(_version, out _, out _))
+            {
+                return $"Newest is {LatestVersion}. Same MAJOR = compatible.";
+            }
+
+            return Compatibility.Between(LatestVersion, _version).Reason;
+        }
+    }
+
+    private static string? ValidateVersion(string? version) =>
+        SemanticVersion.TryParse(version, out _, out var problem) ? null : problem;
+
+    private void Cancel() => Dialog.Cancel();
+
+    private async Task SubmitAsync()
+    {
+        _errors.Clear();
+        await _form!.ValidateAsync();
+        if (!_valid)
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            var created = await Versions.RegisterAsync(
+                await CurrentActor.GetAsync(),
+                Model,
+                new RegisterVersionRequest(
+                    _version.Trim(),
+                    _endpoint.Trim(),
+                    Changelog: _changelog,
+                    Metadata: new VersionMetadata(_provider, _contextWindow, _inputPrice, _outputPrice)));
+            Dialog.Close(DialogResult.Ok(created));
+        }
+        catch (Exception ex) when (_errors.Capture(ex, Fields))
+        {
+            // Shown on the fields; nothing was stored.
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+}
