@@ -25,7 +25,8 @@ public static class ApiRegistration
 
     public static WebApplication MapDashboardApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1");
+        // Every API call needs an authenticated actor: the anonymous actor is one, a wrong X-Api-Key is not (401).
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
             .MapAuditEndpoints();

@@ -26,6 +26,8 @@ internal sealed class OperationExceptionHandler(IProblemDetailsService problemDe
                 new Dictionary<string, string[]> { [JsonField(json.Path)] = [ReadableJsonError(json)] },
                 "The request body is not valid JSON for this endpoint.",
                 ReadableJsonError(json)),
+            BadHttpRequestException bad when bad.Message.Contains("from body", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase) =>
+                Validation(new Dictionary<string, string[]> { ["body"] = ["A JSON request body is required."] }, "The request body is missing.", "A JSON request body is required."),
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
             _ => null,
         };

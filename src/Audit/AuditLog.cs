@@ -13,6 +13,9 @@ public sealed class AuditLog(IDbContextFactory<RegistryDbContext> dbFactory, Tim
 {
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The <c>AuditEntries.Reason</c> column's length (SQL Server enforces it; a changelog may be longer).</summary>
+    public const int MaxReasonLength = 2000;
+
     public void Record(
         RegistryDbContext db,
         Actor actor,
@@ -34,7 +37,7 @@ public sealed class AuditLog(IDbContextFactory<RegistryDbContext> dbFactory, Tim
             ModelName = model,
             Version = version,
             EnvironmentName = environment,
-            Reason = reason,
+            Reason = reason is { Length: > MaxReasonLength } ? string.Concat(reason.AsSpan(0, MaxReasonLength - 1), "…") : reason,
             Before = before is null ? null : JsonSerializer.Serialize(before, SnapshotJson),
             After = after is null ? null : JsonSerializer.Serialize(after, SnapshotJson),
         });

@@ -97,8 +97,8 @@ public static partial class RegistryRules
         _ => null,
     };
 
-    /// <summary>Tags as stored: trimmed, in the order given.</summary>
-    public static List<string> NormalizeTags(IReadOnlyList<string>? tags) => tags is null ? [] : [.. tags.Select(t => t.Trim())];
+    /// <summary>Tags as stored: trimmed, in the order given. A JSON <c>null</c> tag becomes "" so that <see cref="CheckTags"/> refuses it.</summary>
+    public static List<string> NormalizeTags(IReadOnlyList<string?>? tags) => tags is null ? [] : [.. tags.Select(t => t?.Trim() ?? "")];
 
     public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

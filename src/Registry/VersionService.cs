@@ -79,8 +79,6 @@ public sealed class VersionService(
             UpdatedBy = actor.Name,
         };
         db.ModelVersions.Add(entity);
-        owner.UpdatedAt = now;
-        owner.UpdatedBy = actor.Name;
         var info = VersionInfo.From(model, entity);
         audit.Record(db, actor, AuditActions.VersionRegistered, $"{model}@{number}", model: model, version: number, reason: entity.Changelog, after: info);
         try
