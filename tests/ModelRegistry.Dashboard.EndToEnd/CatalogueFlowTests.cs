@@ -46,7 +46,7 @@ public sealed class CatalogueFlowTests : EndToEndTest
 
         await dialog.GetByTestId("version-number").FillAsync("1.3.0");
         await dialog.GetByTestId("version-changelog").FillAsync("Cites the help-centre article it used.");
-        await Expect(Field(dialog, "version-number")).ToContainTextAsync("Compatible");
+        await Expect(Field(dialog, "version-number")).ToContainTextAsync("Breaking change: major version 2 → 1");
         await dialog.GetByTestId("submit").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
 
