@@ -34,7 +34,8 @@ public sealed partial class RegisterModelDialog
     [Inject]
     public required CurrentActor CurrentActor { get; init; }
 
-    private static string? ValidateName(string? name) => RegistryRules.ModelNameProblem(name);
+    // Empty is left to Required, which speaks only on submit, so an untouched form shows no errors.
+    private static string? ValidateName(string? name) => string.IsNullOrEmpty(name) ? null : RegistryRules.ModelNameProblem(name);
 
     private void Cancel() => Dialog.Cancel();
 

@@ -67,8 +67,12 @@ public sealed partial class RegisterVersionDialog
         }
     }
 
+    // Empty is left to Required, which speaks only on submit, so an untouched form shows no errors.
     private static string? ValidateVersion(string? version) =>
-        SemanticVersion.TryParse(version, out _, out var problem) ? null : problem;
+        string.IsNullOrEmpty(version) || SemanticVersion.TryParse(version, out _, out var problem) ? null : problem;
+
+    private static string? ValidateEndpoint(string? endpoint) =>
+        string.IsNullOrEmpty(endpoint) ? null : RegistryRules.EndpointProblem(endpoint);
 
     private void Cancel() => Dialog.Cancel();
 
