@@ -10,4 +10,7 @@ public enum ChangeKind
     VersionRegistered,
     VersionUpdated,
     RouteChanged,
+    AlertChanged,
+    AlertRuleChanged,
+    HealthChanged,
 }

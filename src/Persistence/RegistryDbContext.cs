@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
 
 namespace ModelRegistry.Dashboard.Persistence;
 
@@ -21,6 +23,12 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Route> Routes => Set<Route>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
+
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -93,6 +101,50 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             audit.Property(a => a.Reason).HasMaxLength(2000);
             audit.HasIndex(a => new { a.ModelName, a.Id });
             audit.HasIndex(a => a.Timestamp);
+        });
+
+        ConfigureTelemetry(modelBuilder);
+    }
+
+    private static void ConfigureTelemetry(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<MetricRollup>(rollup =>
+        {
+            rollup.Property(r => r.EnvironmentName).HasMaxLength(63);
+            rollup.Property(r => r.ModelName).HasMaxLength(63);
+            rollup.Property(r => r.Version).HasMaxLength(64);
+            rollup.HasIndex(r => new { r.ModelName, r.EnvironmentName, r.Version, r.MinuteStart }).IsUnique();
+            rollup.HasIndex(r => r.MinuteStart);
+        });
+
+        modelBuilder.Entity<AlertRule>(rule =>
+        {
+            rule.Property(r => r.Name).HasMaxLength(200);
+            rule.Property(r => r.Metric).HasConversion<string>().HasMaxLength(32);
+            rule.Property(r => r.Comparator).HasConversion<string>().HasMaxLength(16);
+            rule.Property(r => r.Severity).HasConversion<string>().HasMaxLength(16);
+            rule.Property(r => r.ModelName).HasMaxLength(63);
+            rule.Property(r => r.EnvironmentName).HasMaxLength(63);
+            rule.Property(r => r.CreatedBy).HasMaxLength(200);
+            rule.Property(r => r.UpdatedBy).HasMaxLength(200);
+            rule.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<Alert>(alert =>
+        {
+            alert.Property(a => a.RuleName).HasMaxLength(200);
+            alert.Property(a => a.Metric).HasConversion<string>().HasMaxLength(32);
+            alert.Property(a => a.Comparator).HasConversion<string>().HasMaxLength(16);
+            alert.Property(a => a.Severity).HasConversion<string>().HasMaxLength(16);
+            alert.Property(a => a.State).HasConversion<string>().HasMaxLength(16);
+            alert.Property(a => a.EnvironmentName).HasMaxLength(63);
+            alert.Property(a => a.ModelName).HasMaxLength(63);
+            alert.Property(a => a.Version).HasMaxLength(64);
+            alert.Property(a => a.AcknowledgedBy).HasMaxLength(200);
+            alert.Property(a => a.AcknowledgeNote).HasMaxLength(2000);
+            alert.Property(a => a.ConcurrencyStamp).IsConcurrencyToken();
+            alert.HasIndex(a => new { a.State, a.FiredAt });
+            alert.HasIndex(a => new { a.RuleId, a.EnvironmentName, a.ModelName, a.Version, a.State });
         });
     }
 

@@ -1,0 +1,34 @@
+namespace ModelRegistry.Dashboard.Telemetry;
+
+/// <summary>One minute of one series, persisted so that history survives a restart.</summary>
+public sealed class MetricRollup
+{
+    public long Id { get; set; }
+
+    public required string EnvironmentName { get; init; }
+
+    public required string ModelName { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>UTC start of the minute (seconds and below are zero).</summary>
+    public DateTime MinuteStart { get; init; }
+
+    public long Requests { get; set; }
+
+    public long Errors { get; set; }
+
+    public double LatencySumMs { get; set; }
+
+    public double P50LatencyMs { get; set; }
+
+    public double P95LatencyMs { get; set; }
+
+    public double P99LatencyMs { get; set; }
+
+    public double MaxLatencyMs { get; set; }
+
+    public long InputTokens { get; set; }
+
+    public long OutputTokens { get; set; }
+}
