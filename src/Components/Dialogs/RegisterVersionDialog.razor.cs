@@ -79,6 +79,10 @@ public sealed partial class RegisterVersionDialog
     private async Task SubmitAsync()
     {
         _errors.Clear();
+
+        // Let the fields drop the engine's last errors (their Error parameter) before the form validates them again.
+        StateHasChanged();
+        await Task.Yield();
         await _form!.ValidateAsync();
         if (!_valid)
         {

@@ -12,6 +12,7 @@ public sealed partial class Catalogue
     private MudDataGrid<ModelSummary>? _grid;
     private string? _search;
     private string? _tag;
+    private string? _tagFromQuery;
     private string? _owner;
     private IReadOnlyList<string> _tags = [];
     private IReadOnlyList<string> _owners = [];
@@ -32,10 +33,19 @@ public sealed partial class Catalogue
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    protected override Task OnInitializedAsync() => LoadFacetsAsync();
+
+    protected override Task OnParametersSetAsync()
     {
-        _tag = RegistryRules.Blank(TagFromQuery);
-        await LoadFacetsAsync();
+        // The query changes while the page stays mounted (the nav link, back and forward): follow it.
+        var tag = RegistryRules.Blank(TagFromQuery);
+        if (tag == _tagFromQuery)
+        {
+            return Task.CompletedTask;
+        }
+
+        _tag = _tagFromQuery = tag;
+        return ReloadAsync();
     }
 
     protected override bool IsRelevant(Change change) =>
