@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Data.Sqlite;
@@ -62,10 +63,13 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<RouteService>();
         Services.AddScoped<CurrentActor>();
 
-        var authorization = AddAuthorization();
-        authorization.SetAuthorized(OperatorName);
-        authorization.SetRoles(nameof(ActorRole.Admin));
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized(OperatorName);
+        Authorization.SetRoles(nameof(ActorRole.Admin));
     }
+
+    /// <summary>The circuit's user; a test may lower its role.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 
     protected TestClock Clock { get; } = new();
 

@@ -2,6 +2,7 @@ using Bunit;
 using Bunit.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Components.Dialogs;
+using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Registry;
 using MudBlazor;
 
@@ -90,6 +91,63 @@ public sealed class RegisterModelDialogTests : DashboardTestContext
         Assert.Equal("team-support", stored.Owner);
         Assert.Equal(["chat", "customer-facing"], stored.Tags);
         Assert.Equal(OperatorName, stored.CreatedBy);
+    }
+
+    [Fact]
+    public async Task A_refusal_no_field_claims_is_shown_above_the_form()
+    {
+        Authorization.SetRoles(nameof(ActorRole.Viewer));
+        var (host, dialog) = await OpenAsync();
+
+        InputOf(host, "model-name").Input("support-chat");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        host.WaitForAssertion(() => Assert.Equal(
+            "test-operator (Viewer) may not register models: it needs the Automation role.",
+            host.Find("[data-testid=form-error]").TextContent.Trim()));
+        Assert.Equal(0, await CountModelsAsync());
+        Assert.False(dialog.Result.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_tag_refused_by_the_engine_is_shown_on_the_tags_field()
+    {
+        var (host, dialog) = await OpenAsync();
+
+        InputOf(host, "model-name").Input("support-chat");
+        InputOf(host, "model-tags").Change("chat, Customer-Facing");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        host.WaitForAssertion(() =>
+        {
+            Assert.True(FieldHasError(host, "model-tags"));
+            Assert.Contains("Tag 'Customer-Facing' must be 1–40 lowercase letters", FieldText(host, "model-tags"), StringComparison.Ordinal);
+        });
+        Assert.False(FieldHasError(host, "model-name"));
+        Assert.Equal(0, await CountModelsAsync());
+        Assert.False(dialog.Result.IsCompleted);
+    }
+
+    /// <summary>
+    /// Fails today (reported bug): a field error from the engine on a field without an OnBlur reset (tags, owner, …)
+    /// keeps the form invalid for one more click, so the corrected form's first Register does nothing.
+    /// </summary>
+    [Fact]
+    public async Task After_the_engine_refuses_a_tag_the_corrected_form_registers_on_the_next_click()
+    {
+        var (host, dialog) = await OpenAsync();
+        InputOf(host, "model-name").Input("support-chat");
+        InputOf(host, "model-tags").Change("Chat");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.True(FieldHasError(host, "model-tags")));
+
+        InputOf(host, "model-tags").Blur();
+        InputOf(host, "model-tags").Change("chat");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.False(result!.Canceled);
+        Assert.Equal(["chat"], (await Models.GetAsync("support-chat", Cancellation)).Tags);
     }
 
     [Fact]

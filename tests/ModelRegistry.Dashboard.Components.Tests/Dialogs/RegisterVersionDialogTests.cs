@@ -124,6 +124,48 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         Assert.Equal(OperatorName, stored.CreatedBy);
     }
 
+    [Fact]
+    public async Task A_metadata_value_refused_by_the_engine_is_shown_on_its_field()
+    {
+        var (host, dialog) = await OpenAsync(latestVersion: "1.4.0");
+
+        InputOf(host, "version-number").Input("1.5.0");
+        InputOf(host, "version-endpoint").Input("https://models.internal/support-chat/1.5.0/");
+        InputOf(host, "version-context-window").Change("200000000");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        host.WaitForAssertion(() =>
+        {
+            Assert.True(FieldHasError(host, "version-context-window"));
+            Assert.Contains("'metadata.contextWindow' must be a positive number of tokens.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
+        });
+        Assert.Equal(["1.4.0"], await VersionNumbersAsync());
+        Assert.False(dialog.Result.IsCompleted);
+    }
+
+    /// <summary>
+    /// Fails today (reported bug): the engine's error stays on a field without an OnBlur reset for one more click,
+    /// so the corrected form's first Register does nothing.
+    /// </summary>
+    [Fact]
+    public async Task After_the_engine_refuses_a_context_window_the_corrected_form_registers_on_the_next_click()
+    {
+        var (host, dialog) = await OpenAsync(latestVersion: "1.4.0");
+        InputOf(host, "version-number").Input("1.5.0");
+        InputOf(host, "version-endpoint").Input("https://models.internal/support-chat/1.5.0/");
+        InputOf(host, "version-context-window").Change("200000000");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.True(FieldHasError(host, "version-context-window")));
+
+        InputOf(host, "version-context-window").Blur();
+        InputOf(host, "version-context-window").Change("128000");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.False(result!.Canceled);
+        Assert.Equal(128_000, (await Versions.GetAsync(Model, "1.5.0", Cancellation)).Metadata.ContextWindow);
+    }
+
     private async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> OpenAsync(string? latestVersion)
     {
         await SeedModelAsync(Model);

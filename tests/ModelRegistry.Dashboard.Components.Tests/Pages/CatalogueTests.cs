@@ -1,5 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Registry;
 using CataloguePage = ModelRegistry.Dashboard.Components.Pages.Catalogue.Catalogue;
 
@@ -73,6 +75,38 @@ public sealed class CatalogueTests : DashboardTestContext
             Assert.Empty(ModelNames(cut));
             Assert.Contains("No model matches these filters.", cut.Find("[data-testid=catalogue]").TextContent, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task A_tag_in_the_query_filters_the_catalogue()
+    {
+        await Models.RegisterAsync(Seeder, new RegisterModelRequest("support-chat", Tags: ["chat"]), Cancellation);
+        await SeedModelAsync("fraud-scorer");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/models?tag=chat");
+
+        var cut = Render<CataloguePage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["support-chat"], ModelNames(cut)));
+    }
+
+    /// <summary>
+    /// Fails today (reported bug): the page reads <c>?tag=</c> only once, so following the "Models" link (or going back)
+    /// from <c>/models?tag=chat</c> to <c>/models</c> keeps showing only the chat models.
+    /// </summary>
+    [Fact]
+    public async Task Navigating_to_the_catalogue_without_a_tag_clears_the_tag_filter()
+    {
+        await Models.RegisterAsync(Seeder, new RegisterModelRequest("support-chat", Tags: ["chat"]), Cancellation);
+        await SeedModelAsync("fraud-scorer");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/models?tag=chat");
+        var cut = Render<CataloguePage>();
+        cut.WaitForAssertion(() => Assert.Equal(["support-chat"], ModelNames(cut)));
+
+        navigation.NavigateTo("/models");
+
+        cut.WaitForAssertion(() => Assert.Null(cut.Instance.TagFromQuery));
+        cut.WaitForAssertion(() => Assert.Equal(["fraud-scorer", "support-chat"], ModelNames(cut)));
     }
 
     [Fact]
