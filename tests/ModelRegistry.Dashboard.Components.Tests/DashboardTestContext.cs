@@ -91,10 +91,16 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 
     protected override async ValueTask DisposeAsyncCore()
     {
-        await base.DisposeAsyncCore();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        try
         {
-            File.Delete(_databasePath + suffix);
+            await base.DisposeAsyncCore();
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_databasePath + suffix);
+            }
         }
     }
 
