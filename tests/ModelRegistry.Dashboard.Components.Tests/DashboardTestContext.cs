@@ -1,0 +1,163 @@
+using AngleSharp.Dom;
+using Bunit;
+using Bunit.Rendering;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Audit;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Live;
+using ModelRegistry.Dashboard.Persistence;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace ModelRegistry.Dashboard.Components.Tests;
+
+/// <summary>
+/// bUnit with MudBlazor set up for tests, over the real registry engine on a SQLite file of its own (migrated before
+/// each test, deleted after). The circuit's user is <see cref="OperatorName"/> with the Admin role.
+/// </summary>
+public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
+{
+    public const string OperatorName = "test-operator";
+
+    /// <summary>The actor that seeds data straight through the engine, as another user or a pipeline would.</summary>
+    protected static readonly Actor Seeder = new("seed", ActorRole.Admin);
+
+    private readonly string _databasePath;
+
+    protected DashboardTestContext()
+    {
+        // The engine runs on a real database and the live loop on real timers: give them more than bUnit's 1 s.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.PopoverOptions.CheckForPopoverProvider = false;
+            options.PopoverOptions.Duration = TimeSpan.Zero;
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+
+        var folder = Path.Combine(AppContext.BaseDirectory, "test-dbs");
+        Directory.CreateDirectory(folder);
+        _databasePath = Path.Combine(folder, $"{GetType().Name}-{Guid.NewGuid():N}.db");
+        // No pooling: once the context is disposed no connection holds the file, so it can be deleted.
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = _databasePath, Pooling = false, DefaultTimeout = 30 }.ToString();
+        Services.AddDbContextFactory<SqliteRegistryDbContext>(o => o.UseSqlite(connectionString));
+        Services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqliteRegistryDbContext>>();
+
+        Services.AddSingleton(Clock);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<ChangeNotifier>();
+        Services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ChangeNotifier>());
+        Services.AddSingleton<AuditLog>();
+        Services.AddSingleton<ModelService>();
+        Services.AddSingleton<VersionService>();
+        Services.AddSingleton<RouteService>();
+        Services.AddScoped<CurrentActor>();
+
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized(OperatorName);
+        Authorization.SetRoles(nameof(ActorRole.Admin));
+    }
+
+    /// <summary>The circuit's user; a test may lower its role.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
+
+    protected TestClock Clock { get; } = new();
+
+    /// <summary>Cancelled when the test is aborted (xunit v3).</summary>
+    protected static CancellationToken Cancellation => Xunit.TestContext.Current.CancellationToken;
+
+    protected ModelService Models => Services.GetRequiredService<ModelService>();
+
+    protected VersionService Versions => Services.GetRequiredService<VersionService>();
+
+    protected RouteService Routes => Services.GetRequiredService<RouteService>();
+
+    public async ValueTask InitializeAsync()
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(Cancellation);
+        await db.Database.MigrateAsync(Cancellation);
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        try
+        {
+            await base.DisposeAsyncCore();
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_databasePath + suffix);
+            }
+        }
+    }
+
+    /// <summary>Renders the popover and dialog providers (where dialog markup appears), then <paramref name="page"/> if given.</summary>
+    protected IRenderedComponent<ContainerFragment> RenderWithProviders(RenderFragment? page = null) => Render(builder =>
+    {
+        builder.OpenComponent<MudPopoverProvider>(0);
+        builder.CloseComponent();
+        builder.OpenComponent<MudDialogProvider>(1);
+        builder.CloseComponent();
+        builder.AddContent(2, page);
+    });
+
+    protected static RenderFragment Page<TComponent>(Action<RenderTreeBuilder>? parameters = null)
+        where TComponent : IComponent => builder =>
+    {
+        builder.OpenComponent<TComponent>(0);
+        parameters?.Invoke(builder);
+        builder.CloseComponent();
+    };
+
+    protected Task<ModelSummary> SeedModelAsync(string name, string? displayName = null, string? description = null) =>
+        Models.RegisterAsync(Seeder, new RegisterModelRequest(name, displayName, description), Cancellation);
+
+    protected Task<VersionInfo> SeedVersionAsync(string model, string version, string? changelog = null, Actor? actor = null) =>
+        Versions.RegisterAsync(
+            actor ?? Seeder,
+            model,
+            new RegisterVersionRequest(version, $"https://models.internal/{model}/{version}/", Changelog: changelog),
+            Cancellation);
+
+    protected async Task<int> CountModelsAsync() =>
+        (await Models.SearchAsync(new ModelQuery(), Cancellation)).Total;
+
+    /// <summary>
+    /// The input (or textarea) of a MudBlazor field: MudBlazor 9 puts the field's <c>data-testid</c> on the input itself,
+    /// older versions on the root; either is accepted.
+    /// </summary>
+    protected static IElement InputOf<TComponent>(IRenderedComponent<TComponent> cut, string testId)
+        where TComponent : IComponent
+    {
+        var element = cut.Find($"[data-testid={testId}]");
+        return element.LocalName is "input" or "textarea"
+            ? element
+            : element.QuerySelector("input, textarea") ?? throw new InvalidOperationException($"[data-testid={testId}] holds no input.");
+    }
+
+    /// <summary>What the reader sees of a field: label, helper or error text (the field's whole input control).</summary>
+    protected static string FieldText<TComponent>(IRenderedComponent<TComponent> cut, string testId)
+        where TComponent : IComponent =>
+        Normalize(InputOf(cut, testId).Closest(".mud-input-control")!.TextContent);
+
+    /// <summary>Whether a field is drawn in its error state.</summary>
+    protected static bool FieldHasError<TComponent>(IRenderedComponent<TComponent> cut, string testId)
+        where TComponent : IComponent =>
+        InputOf(cut, testId).Closest(".mud-input-control")!.QuerySelector(".mud-input-error") is not null;
+
+    /// <summary>Text with runs of whitespace collapsed, as a reader sees it.</summary>
+    protected static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
