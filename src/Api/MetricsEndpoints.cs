@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Telemetry;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using RequestSizeLimitAttribute = Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute;
@@ -84,7 +85,7 @@ internal static class MetricsEndpoints
             throw new BadHttpRequestException("Required parameter \"MetricEventBatch batch\" was not provided from body.");
         }
 
-        var accepted = await ingest.IngestAsync(batch.Events, cancellationToken);
+        var accepted = await ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken);
         return TypedResults.Accepted((string?)null, new MetricsAccepted(accepted));
     }
 

@@ -74,6 +74,10 @@ internal sealed class LatencySnapshot() : LongHistogram(1, LatencyScale.HighestM
         }
     }
 
-    /// <summary>The value at <paramref name="percentile"/> in microseconds, or 0 when nothing was recorded.</summary>
-    public long Percentile(double percentile) => TotalCount == 0 ? 0 : GetValueAtPercentile(percentile);
+    /// <summary>
+    /// The value at <paramref name="percentile"/> in microseconds (nearest rank), or 0 when nothing was recorded: the
+    /// middle of its histogram bucket (so within half a bucket, &lt; 0.4%), never above the exact <paramref name="maxMicros"/>.
+    /// </summary>
+    public long Percentile(double percentile, long maxMicros) =>
+        TotalCount == 0 ? 0 : Math.Min(MedianEquivalentValue(GetValueAtPercentile(percentile)), maxMicros);
 }

@@ -26,8 +26,41 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
 
     private const int MaxErrorTypeLength = 200;
 
-    /// <summary>Validates and records a posted batch; returns the number of events recorded.</summary>
-    public async ValueTask<int> IngestAsync(IReadOnlyList<MetricEventInput?>? events, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates and records a posted batch for <paramref name="actor"/> (serving layers post with an Automation API
+    /// key; a Viewer may not); returns the number of events recorded.
+    /// </summary>
+    public ValueTask<int> IngestAsync(Actor actor, IReadOnlyList<MetricEventInput?>? events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(ActorRole.Automation, "post metric events");
+        return ValidateAndRecordAsync(events, cancellationToken);
+    }
+
+    /// <summary>Validates and records events measured in-process (demo traffic, gateway) by the same rules.</summary>
+    public ValueTask<int> RecordAsync(IReadOnlyList<MetricEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var inputs = new MetricEventInput?[events.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var e = events[i];
+            inputs[i] = new MetricEventInput(
+                e.Series.Model,
+                e.Series.Version,
+                e.Series.Environment,
+                e.Timestamp == default ? null : e.Timestamp,
+                e.LatencyMs,
+                e.Success,
+                e.InputTokens,
+                e.OutputTokens,
+                e.ErrorType);
+        }
+
+        return ValidateAndRecordAsync(inputs, cancellationToken);
+    }
+
+    private async ValueTask<int> ValidateAndRecordAsync(IReadOnlyList<MetricEventInput?>? events, CancellationToken cancellationToken)
     {
         CheckBatchSize(events?.Count);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -53,29 +86,6 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
         {
             ArrayPool<MetricEvent>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>Validates and records events measured in-process (demo traffic, gateway) by the same rules.</summary>
-    public async ValueTask<int> RecordAsync(IReadOnlyList<MetricEvent> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        var inputs = new MetricEventInput?[events.Count];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            var e = events[i];
-            inputs[i] = new MetricEventInput(
-                e.Series.Model,
-                e.Series.Version,
-                e.Series.Environment,
-                e.Timestamp == default ? null : e.Timestamp,
-                e.LatencyMs,
-                e.Success,
-                e.InputTokens,
-                e.OutputTokens,
-                e.ErrorType);
-        }
-
-        return await IngestAsync(inputs, cancellationToken);
     }
 
     private static void CheckBatchSize(int? count)

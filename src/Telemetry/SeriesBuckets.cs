@@ -140,9 +140,9 @@ internal sealed class SeriesBuckets
                 errors,
                 sum,
                 max,
-                _snapshot.Percentile(50),
-                _snapshot.Percentile(95),
-                _snapshot.Percentile(99),
+                _snapshot.Percentile(50, max),
+                _snapshot.Percentile(95, max),
+                _snapshot.Percentile(99, max),
                 input,
                 output);
         }
