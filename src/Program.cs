@@ -4,11 +4,13 @@ using ModelRegistry.Dashboard.Demo;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRegistryPersistence();
 builder.AddRegistryEngine();
+builder.AddTelemetry();
 builder.AddDemoData();
 builder.AddDashboardSecurity();
 builder.AddDashboardApi();

@@ -30,6 +30,7 @@ public static class ApiRegistration
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
             .MapAuditEndpoints();
+        app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));

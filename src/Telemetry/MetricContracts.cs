@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ModelRegistry.Dashboard.Telemetry;
 
 /// <summary>One (environment, model, version): the unit every figure is measured per.</summary>
@@ -36,6 +38,7 @@ public sealed record MetricsSummary(
     double TokensPerRequest,
     decimal? Cost = null)
 {
+    [JsonIgnore]
     public SeriesKey Series => new(Environment, Model, Version);
 }
 
@@ -48,3 +51,66 @@ public interface IMetricsReader
     /// <summary>One series over the trailing <paramref name="window"/>; a series with no events gives a summary of zeros.</summary>
     MetricsSummary Summarize(SeriesKey series, TimeSpan window);
 }
+
+// Wire shapes of the metrics API (DESIGN.md §5). Inputs: every field nullable, so the engine names what is missing.
+
+/// <summary><c>POST /api/v1/metrics/events</c> body: up to <see cref="MetricsIngest.MaxEventsPerBatch"/> events.</summary>
+public sealed record MetricEventBatch(IReadOnlyList<MetricEventInput?>? Events);
+
+/// <summary>One metric event as posted; <see cref="Timestamp"/> defaults to now, tokens to zero.</summary>
+public sealed record MetricEventInput(
+    string? Model,
+    string? Version,
+    string? Environment,
+    DateTime? Timestamp = null,
+    double? LatencyMs = null,
+    bool? Success = null,
+    int? InputTokens = null,
+    int? OutputTokens = null,
+    string? ErrorType = null);
+
+/// <summary>The answer to an accepted batch: every event was recorded.</summary>
+public sealed record MetricsAccepted(int Accepted);
+
+/// <summary><c>GET /api/v1/metrics/summary</c>: query-string values as sent; the engine parses and names bad ones.</summary>
+public sealed record MetricsSummaryRequest(string? Model, string? Environment = null, string? WindowSeconds = null);
+
+/// <summary>Per-version live figures of one model (in one environment, or every environment).</summary>
+public sealed record MetricsSummaryResult(
+    string Model,
+    string? Environment,
+    int WindowSeconds,
+    DateTime At,
+    IReadOnlyList<MetricsSummary> Versions);
+
+/// <summary><c>GET /api/v1/metrics/series</c>: query-string values as sent.</summary>
+public sealed record MetricSeriesRequest(
+    string? Model,
+    string? Environment,
+    string? Version,
+    string? From = null,
+    string? To = null,
+    string? StepSeconds = null);
+
+/// <summary>One step of a series: history from the minute rollups, the recent part from the live buckets.</summary>
+public sealed record MetricPoint(
+    DateTime Timestamp,
+    long Requests,
+    long Errors,
+    double ErrorRate,
+    double AvgLatencyMs,
+    double P50LatencyMs,
+    double P95LatencyMs,
+    double P99LatencyMs,
+    double MaxLatencyMs,
+    long InputTokens,
+    long OutputTokens);
+
+public sealed record MetricSeriesResult(
+    string Environment,
+    string Model,
+    string Version,
+    DateTime From,
+    DateTime To,
+    int StepSeconds,
+    IReadOnlyList<MetricPoint> Points);

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Telemetry;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using RequestSizeLimitAttribute = Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute;
+
+namespace ModelRegistry.Dashboard.Api;
+
+/// <summary>
+/// <c>/api/v1/metrics</c>: event ingest, live summaries and series (DESIGN.md §5); and <c>/metrics</c> at the root,
+/// the same figures for Prometheus, readable without credentials.
+/// </summary>
+internal static class MetricsEndpoints
+{
+    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        var bodyLimit = app.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value.MaxRequestBodyBytes;
+        var metrics = api.MapGroup("/metrics").WithTags("Metrics");
+
+        metrics.MapPost("/events", IngestAsync)
+            .Accepts<MetricEventBatch>("application/json")
+            .Produces<MetricsAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
+            .WithSummary($"Record up to {MetricsIngest.MaxEventsPerBatch:N0} metric events; the batch is refused whole on any bad event");
+
+        metrics.MapGet("/summary", (MetricsQueries queries, string? model, string? environment, string? windowSeconds, CancellationToken ct) =>
+                queries.SummarizeAsync(new MetricsSummaryRequest(model, environment, windowSeconds), ct))
+            .WithSummary("Live per-version figures of a model over the last windowSeconds (1–900, default 60), with cost");
+
+        metrics.MapGet("/series", (MetricsQueries queries, string? model, string? environment, string? version, string? from, string? to, string? stepSeconds, CancellationToken ct) =>
+                queries.SeriesAsync(new MetricSeriesRequest(model, environment, version, from, to, stepSeconds), ct))
+            .WithSummary($"One version's figures every stepSeconds from 'from' to 'to' (at most {MetricsQueries.MaxPoints:N0} points)");
+
+        app.MapGet("/metrics", (PrometheusExposition exposition) => Results.Text(exposition.Render(), PrometheusExposition.ContentType))
+            .AllowAnonymous()
+            .WithTags("Metrics")
+            .WithSummary("Per-version figures in the Prometheus text format");
+
+        return app;
+    }
+
+    private static async Task<IResult> IngestAsync(
+        HttpContext http,
+        MetricsIngest ingest,
+        IOptions<HttpJsonOptions> json,
+        IOptionsMonitor<TelemetryOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var limit = options.CurrentValue.MaxRequestBodyBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        // Kestrel enforces the limit while reading a body sent without a length; the endpoint metadata sets it too.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        MetricEventBatch? batch;
+        try
+        {
+            batch = await JsonSerializer.DeserializeAsync<MetricEventBatch>(http.Request.Body, json.Value.SerializerOptions, cancellationToken);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
+        }
+        catch (JsonException invalid)
+        {
+            // Same answer as every other endpoint's unreadable body: 400 naming the JSON path (events[3].latencyMs).
+            throw new BadHttpRequestException("The request body is not valid JSON for this endpoint.", StatusCodes.Status400BadRequest, invalid);
+        }
+
+        if (batch is null)
+        {
+            throw new BadHttpRequestException("Required parameter \"MetricEventBatch batch\" was not provided from body.");
+        }
+
+        var accepted = await ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken);
+        return TypedResults.Accepted((string?)null, new MetricsAccepted(accepted));
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
+        title: "Payload too large",
+        detail: $"The request body is larger than {limit:N0} bytes. Send at most {MetricsIngest.MaxEventsPerBatch:N0} events per request, in smaller batches.",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [$"The body must be at most {limit:N0} bytes."] } });
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+
+namespace ModelRegistry.Dashboard.Telemetry;
+
+/// <summary>
+/// The live aggregation of metric events, per <see cref="SeriesKey"/>, in one-second buckets (the last two minutes)
+/// and ten-second blocks (up to the 15-minute window and a little beyond). Shared by every writer and reader.
+/// <para>
+/// Recording is allocation-free and lock-free on its hot path: a dictionary lookup by the struct key, an epoch check,
+/// one HdrHistogram record and a few <see cref="Interlocked"/> adds. A lock is taken only when a bucket is reused for a
+/// new second, or by readers.
+/// </para>
+/// <para>
+/// Latency percentiles come from HdrHistogram (<c>IntConcurrentHistogram</c>, microseconds, two significant digits):
+/// each reported percentile is within <see cref="LatencyRelativeError"/> (1%) of the exact value of the recorded
+/// events; averages, counts, error rates and tokens are exact. Window edges are exact to the second for the last two
+/// minutes and to ten seconds further back.
+/// </para>
+/// </summary>
+public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
+{
+    /// <summary>The longest live window (15 minutes); older events are not recorded.</summary>
+    public const int LongestWindowSeconds = 900;
+
+    /// <summary>The stated bound on the relative error of latency percentiles.</summary>
+    public const double LatencyRelativeError = LatencyScale.RelativeError;
+
+    private readonly ConcurrentDictionary<SeriesKey, SeriesBuckets> _series = new();
+
+    public IReadOnlyCollection<SeriesKey> ActiveSeries
+    {
+        get
+        {
+            var since = NowSecond() - LongestWindowSeconds;
+            var active = new List<SeriesKey>();
+            foreach (var (key, series) in _series)
+            {
+                if (series.LastSecond > since)
+                {
+                    active.Add(key);
+                }
+            }
+
+            return active;
+        }
+    }
+
+    /// <summary>Every series recorded since start, active or not.</summary>
+    public IReadOnlyCollection<SeriesKey> KnownSeries => [.. _series.Keys];
+
+    /// <summary>
+    /// Records one event. A timestamp in the future counts as now; a default timestamp means now; an event older than
+    /// the longest window is not recorded (returns <c>false</c>). Callers outside the engine go through
+    /// <see cref="MetricsIngest"/>, which validates first.
+    /// </summary>
+    public bool Record(in MetricEvent metricEvent) => Record(in metricEvent, NowSecond());
+
+    /// <summary>Records a batch against one reading of the clock; returns how many were recorded.</summary>
+    public int Record(ReadOnlySpan<MetricEvent> events)
+    {
+        var now = NowSecond();
+        var recorded = 0;
+        SeriesBuckets? last = null;
+        for (var i = 0; i < events.Length; i++)
+        {
+            ref readonly var e = ref events[i];
+            // Batches are usually runs of one series: reuse its buckets without hashing the key again.
+            var series = last is not null && SameSeries(last.Key, e.Series) ? last : GetSeries(e.Series);
+            last = series;
+            if (RecordInto(series, in e, now))
+            {
+                recorded++;
+            }
+        }
+
+        return recorded;
+    }
+
+    public MetricsSummary Summarize(SeriesKey series, TimeSpan window)
+    {
+        var seconds = (int)Math.Clamp(Math.Round(window.TotalSeconds), 1, LongestWindowSeconds);
+        var now = NowSecond();
+        var figures = _series.TryGetValue(series, out var buckets) ? buckets.Aggregate(now - seconds + 1, now) : default;
+        return ToSummary(series, seconds, figures);
+    }
+
+    /// <summary>The figures of the seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>] (absolute seconds).</summary>
+    internal WindowFigures Aggregate(SeriesKey series, long fromSecond, long toSecond, bool withPercentiles = true) =>
+        _series.TryGetValue(series, out var buckets) ? buckets.Aggregate(fromSecond, toSecond, withPercentiles) : default;
+
+    /// <summary>Everything recorded for <paramref name="series"/> since the process started (for counters).</summary>
+    internal MetricTotals Totals(SeriesKey series) =>
+        _series.TryGetValue(series, out var buckets) ? buckets.Totals() : default;
+
+    internal long NowSecond() => clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerSecond;
+
+    internal static long ToSecond(DateTime utc) => utc.Ticks / TimeSpan.TicksPerSecond;
+
+    internal static DateTime FromSecond(long second) => new(second * TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+
+    internal static MetricsSummary ToSummary(SeriesKey series, int windowSeconds, in WindowFigures f, decimal? cost = null)
+    {
+        var requests = f.Requests;
+        return new MetricsSummary(
+            series.Environment,
+            series.Model,
+            series.Version,
+            windowSeconds,
+            requests,
+            f.Errors,
+            requests == 0 ? 0 : (double)f.Errors / requests,
+            requests == 0 ? 0 : (double)(requests - f.Errors) / requests,
+            requests == 0 ? 0 : f.LatencySumMicros / 1000.0 / requests,
+            f.P50Micros / 1000.0,
+            f.P95Micros / 1000.0,
+            f.P99Micros / 1000.0,
+            f.MaxMicros / 1000.0,
+            f.InputTokens,
+            f.OutputTokens,
+            requests == 0 ? 0 : (double)(f.InputTokens + f.OutputTokens) / requests,
+            cost);
+    }
+
+    private bool Record(in MetricEvent e, long now) => RecordInto(GetSeries(e.Series), in e, now);
+
+    private static bool RecordInto(SeriesBuckets series, in MetricEvent e, long now)
+    {
+        long second;
+        if (e.Timestamp.Ticks == 0)
+        {
+            second = now;
+        }
+        else
+        {
+            second = (e.Timestamp.Kind == DateTimeKind.Local ? e.Timestamp.ToUniversalTime() : e.Timestamp).Ticks / TimeSpan.TicksPerSecond;
+            if (second > now)
+            {
+                // Clock skew of the sender: count it now rather than in a second that has not happened yet.
+                second = now;
+            }
+        }
+
+        var age = now - second;
+        if (age >= LongestWindowSeconds)
+        {
+            return false;
+        }
+
+        return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0));
+    }
+
+    private SeriesBuckets GetSeries(in SeriesKey key) =>
+        _series.TryGetValue(key, out var series) ? series : _series.GetOrAdd(key, static k => new SeriesBuckets(k));
+
+    private static bool SameSeries(in SeriesKey a, in SeriesKey b) =>
+        string.Equals(a.Version, b.Version, StringComparison.Ordinal)
+        && string.Equals(a.Model, b.Model, StringComparison.Ordinal)
+        && string.Equals(a.Environment, b.Environment, StringComparison.Ordinal);
+}
