@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Demo;
 using ModelRegistry.Dashboard.Hosting;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryPersistence();
 builder.AddRegistryEngine();
 builder.AddTelemetry();
+builder.AddAlerts();
 builder.AddDemoData();
 builder.AddDashboardSecurity();
 builder.AddDashboardApi();

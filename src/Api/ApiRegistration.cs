@@ -29,7 +29,8 @@ public static class ApiRegistration
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
-            .MapAuditEndpoints();
+            .MapAuditEndpoints()
+            .MapAlertsEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

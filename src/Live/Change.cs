@@ -1,7 +1,8 @@
 namespace ModelRegistry.Dashboard.Live;
 
 /// <summary>One thing that changed, as small as a subscriber needs to decide whether to reload.</summary>
-public sealed record Change(ChangeKind Kind, string? Model = null, string? Version = null, string? Environment = null);
+/// <param name="Detail">A sentence for people, when the change is worth announcing (e.g. an alert firing).</param>
+public sealed record Change(ChangeKind Kind, string? Model = null, string? Version = null, string? Environment = null, string? Detail = null);
 
 public enum ChangeKind
 {

@@ -13,8 +13,12 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
 {
     private readonly string _databasePath = Path.Combine(AppContext.BaseDirectory, "test-dbs", $"e2e-{Guid.NewGuid():N}.db");
 
-    public DashboardServer()
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <param name="settings">Configuration on top of the defaults below (e.g. to switch demo traffic off).</param>
+    public DashboardServer(IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         Directory.CreateDirectory(Path.GetDirectoryName(_databasePath)!);
         UseKestrel(0);
         StartServer();
@@ -31,6 +35,10 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Auth:Anonymous:Name", "e2e-operator");
         builder.UseSetting("Auth:Anonymous:Role", "Operator");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

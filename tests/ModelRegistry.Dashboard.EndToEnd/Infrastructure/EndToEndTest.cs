@@ -7,9 +7,12 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     protected Browser Browser { get; private set; } = null!;
 
+    /// <summary>Settings for this class's server, on top of <see cref="DashboardServer"/>'s defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     public async ValueTask InitializeAsync()
     {
-        Server = new DashboardServer();
+        Server = new DashboardServer(Settings);
         Browser = await Browser.LaunchAsync();
     }
 

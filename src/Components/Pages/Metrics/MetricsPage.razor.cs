@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
+
+namespace ModelRegistry.Dashboard.Components.Pages.Metrics;
+
+/// <summary>
+/// Each version's live figures per environment for one model, refreshed once a second from the in-memory windows
+/// (a <see cref="PeriodicTimer"/>, not a re-render per event).
+/// </summary>
+public sealed partial class MetricsPage
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+    private IReadOnlyList<string> _models = [];
+    private List<Row> _rows = [];
+    private string? _model;
+    private int _windowSeconds = 60;
+    private DateTime? _updatedAt;
+
+    [Parameter]
+    public string? Model { get; set; }
+
+    [Inject]
+    public required IMetricsReader Metrics { get; init; }
+
+    [Inject]
+    public required RouteService Routes { get; init; }
+
+    [Inject]
+    public required ModelService Models { get; init; }
+
+    [Inject]
+    public required TimeProvider Clock { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var routes = await Routes.ListAsync();
+        _models = [.. routes.Select(r => r.Model).Concat(Metrics.ActiveSeries.Select(s => s.Model)).Distinct().Order(StringComparer.Ordinal)];
+        _model = Model ?? (_models.Count > 0 ? _models[0] : null);
+        await RefreshAsync();
+        _loop = RefreshEverySecondAsync(_stopping.Token);
+    }
+
+    private async Task RefreshEverySecondAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await RefreshAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Page closed.
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        if (_model is null)
+        {
+            _rows = [];
+            return;
+        }
+
+        var routes = await Routes.ListAsync(model: _model);
+        var window = TimeSpan.FromSeconds(_windowSeconds);
+        var series = routes.SelectMany(r => r.Splits.Select(s => new SeriesKey(r.Environment, r.Model, s.Version)))
+            .Concat(Metrics.ActiveSeries.Where(s => s.Model == _model))
+            .Distinct();
+        _rows = [.. series
+            .Select(key => new Row(Metrics.Summarize(key, window), routes.FirstOrDefault(r => r.Environment == key.Environment)?.Splits.FirstOrDefault(s => s.Version == key.Version)?.Weight))
+            .Where(r => r.Summary.Requests > 0 || r.Weight is not null)
+            .OrderBy(r => r.Summary.Environment == "production" ? 1 : 0)
+            .ThenBy(r => r.Summary.Environment, StringComparer.Ordinal)
+            .ThenByDescending(r => r.Summary.Version, SemanticVersion.Precedence)];
+        _updatedAt = Clock.GetUtcNow().UtcDateTime;
+    }
+
+    private Task OnModelChanged(string? model)
+    {
+        _model = model;
+        return RefreshAsync();
+    }
+
+    private static string Number(double value, string format) =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "—";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        _stopping.Dispose();
+    }
+
+    private sealed record Row(MetricsSummary Summary, int? Weight);
+}
