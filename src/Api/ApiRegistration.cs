@@ -29,7 +29,8 @@ public static class ApiRegistration
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
-            .MapAuditEndpoints();
+            .MapAuditEndpoints()
+            .MapHealthEndpoints();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));
