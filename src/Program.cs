@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Demo;
+using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
@@ -10,6 +11,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryPersistence();
 builder.AddRegistryEngine();
 builder.AddDemoData();
+builder.AddDemoTraffic();
+builder.AddHealthProbes();
 builder.AddDashboardSecurity();
 builder.AddDashboardApi();
 builder.AddDashboardUi();
@@ -18,6 +21,7 @@ var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.MapDashboardApi();
+app.MapDemoBackends();
 app.MapDashboardUi();
 
 app.Run();
