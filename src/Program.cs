@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Demo;
+using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
@@ -14,6 +15,8 @@ builder.AddRegistryEngine();
 builder.AddTelemetry();
 builder.AddAlerts();
 builder.AddDemoData();
+builder.AddDemoTraffic();
+builder.AddHealthProbes();
 builder.AddDashboardSecurity();
 builder.AddDashboardApi();
 builder.AddDashboardUi();
@@ -22,6 +25,7 @@ var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.MapDashboardApi();
+app.MapDemoBackends();
 app.MapDashboardUi();
 
 app.Run();

@@ -30,7 +30,8 @@ public static class ApiRegistration
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
             .MapAuditEndpoints()
-            .MapAlertsEndpoints();
+            .MapAlertsEndpoints()
+            .MapHealthEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

@@ -1,0 +1,245 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Live;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
+
+namespace ModelRegistry.Dashboard.Demo;
+
+/// <summary>One version of a route, with its share and where it is served.</summary>
+public sealed record TrafficSplit(string Version, int Weight, string Endpoint);
+
+/// <summary>One route as the load generator sees it.</summary>
+public sealed record TrafficRoute(string Environment, string Model, IReadOnlyList<TrafficSplit> Splits);
+
+/// <summary>
+/// The demo's load: for every route, <c>Demo:Traffic:RequestsPerSecondPerRoute</c> real HTTP chat completions, each to a
+/// version chosen by the route's weights, measured and handed to <see cref="IDemoTrafficSink"/>. Routes are reloaded on
+/// every route change and every few seconds. Requests in flight are bounded (excess is skipped, never queued); no failure
+/// stops the loop; shutdown cancels what is in flight and waits for it.
+/// </summary>
+internal sealed partial class DemoTrafficGenerator(
+    IOptions<DemoOptions> demo,
+    IOptionsMonitor<DemoTrafficOptions> options,
+    RouteService routes,
+    VersionService versions,
+    IChangeNotifier notifier,
+    DemoChatClient client,
+    IDemoTrafficSink sink,
+    DemoBackendAddress addresses,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<DemoTrafficGenerator> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
+    private static readonly string[] Questions =
+    [
+        "Where is my order #48213?",
+        "Summarise the attached contract in three bullet points.",
+        "How do I reset my password?",
+        "Write a unit test for a function that parses semantic versions.",
+        "Which plan includes priority support?",
+        "Translate 'the parcel is delayed' into German.",
+    ];
+
+    private readonly Dictionary<(string Model, string Version), string> _endpoints = [];
+    private readonly HashSet<Task> _inFlight = [];
+    private readonly Dictionary<(string Environment, string Model), double> _credit = [];
+
+    /// <summary>Requests skipped because <c>MaxConcurrentRequests</c> were already in flight.</summary>
+    public long SkippedBusy { get; private set; }
+
+    /// <summary>Requests skipped because the chosen version is not a demo backend (see <c>Demo:Traffic:DemoBackendsOnly</c>).</summary>
+    public long SkippedNotDemo { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!demo.Value.Enabled || !options.CurrentValue.Enabled)
+        {
+            return;
+        }
+
+        // Wait for the server to listen: the demo backends are in this app, and their address is known only then.
+        if (!await StartedAsync(stoppingToken))
+        {
+            return;
+        }
+
+        // Stop with the server, not after it: requests to the demo backends would fail while it drains.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        await GenerateAsync(stopping.Token);
+    }
+
+    private async Task GenerateAsync(CancellationToken stoppingToken)
+    {
+        using var changes = notifier.Subscribe();
+        var random = new Random(options.CurrentValue.Seed);
+        IReadOnlyList<TrafficRoute> current = [];
+        var reloadDue = true;
+        var lastReload = 0L;
+        var lastTick = clock.GetTimestamp();
+        using var timer = new PeriodicTimer(Tick, clock);
+        LogStarted(logger, options.CurrentValue.RequestsPerSecondPerRoute);
+        try
+        {
+            do
+            {
+                try
+                {
+                    var settings = options.CurrentValue;
+                    while (changes.Reader.TryRead(out var change))
+                    {
+                        reloadDue |= change.Kind is ChangeKind.RouteChanged or ChangeKind.VersionRegistered;
+                    }
+
+                    if (reloadDue || clock.GetElapsedTime(lastReload) >= TimeSpan.FromSeconds(settings.RouteRefreshSeconds))
+                    {
+                        reloadDue = false;
+                        lastReload = clock.GetTimestamp();
+                        current = await LoadRoutesAsync(stoppingToken);
+                    }
+
+                    var now = clock.GetTimestamp();
+                    var elapsed = clock.GetElapsedTime(lastTick, now).TotalSeconds;
+                    lastTick = now;
+                    _inFlight.RemoveWhere(t => t.IsCompleted);
+                    foreach (var route in current)
+                    {
+                        // Credit accrues at the configured rate; capped so a stall is not followed by a burst.
+                        var key = (route.Environment, route.Model);
+                        var credit = Math.Min(_credit.GetValueOrDefault(key) + (settings.RequestsPerSecondPerRoute * elapsed), settings.RequestsPerSecondPerRoute + 1);
+                        for (; credit >= 1; credit--)
+                        {
+                            Launch(route, random, settings, stoppingToken);
+                        }
+
+                        _credit[key] = credit;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+#pragma warning disable CA1031 // One bad tick (e.g. the database briefly locked) must not end the demo's traffic.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    reloadDue = true;
+                    LogTickFailed(logger, e);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(_inFlight);
+        }
+    }
+
+    private void Launch(TrafficRoute route, Random random, DemoTrafficOptions settings, CancellationToken stoppingToken)
+    {
+        if (_inFlight.Count >= settings.MaxConcurrentRequests)
+        {
+            SkippedBusy++;
+            return;
+        }
+
+        var split = WeightedVersionPicker.Pick(route.Splits, s => s.Weight, random);
+        var url = settings.DemoBackendsOnly ? addresses.DemoBackendUrl(split.Endpoint) : addresses.Resolve(split.Endpoint);
+        if (url is null)
+        {
+            SkippedNotDemo++;
+            return;
+        }
+
+        var request = new ChatCompletionRequest(route.Model,
+        [
+            new ChatMessage("system", $"You are {route.Model}, answering for the {route.Environment} environment."),
+            new ChatMessage("user", Questions[random.Next(Questions.Length)]),
+        ]);
+        _inFlight.Add(SendAsync(new SeriesKey(route.Environment, route.Model, split.Version), url, request, stoppingToken));
+    }
+
+    private async Task SendAsync(SeriesKey series, string endpoint, ChatCompletionRequest request, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var measured = await client.SendAsync(series, endpoint, request, stoppingToken);
+            sink.Record(measured);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: a request cut short is not a measurement.
+        }
+#pragma warning disable CA1031 // A failing sink or request must not surface as an unobserved task exception.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRequestFailed(logger, series.ToString(), e);
+        }
+    }
+
+    private async Task<IReadOnlyList<TrafficRoute>> LoadRoutesAsync(CancellationToken cancellationToken)
+    {
+        var loaded = new List<TrafficRoute>();
+        foreach (var route in await routes.ListAsync(cancellationToken: cancellationToken))
+        {
+            var splits = new List<TrafficSplit>();
+            foreach (var split in route.Splits.Where(s => s.Weight > 0))
+            {
+                if (!_endpoints.ContainsKey((route.Model, split.Version)))
+                {
+                    // Endpoints never change after registration: one lookup per model fills the cache for all its versions.
+                    foreach (var version in await versions.ListAsync(route.Model, cancellationToken))
+                    {
+                        _endpoints[(route.Model, version.Version)] = version.Endpoint;
+                    }
+                }
+
+                if (_endpoints.TryGetValue((route.Model, split.Version), out var endpoint))
+                {
+                    splits.Add(new TrafficSplit(split.Version, split.Weight, endpoint));
+                }
+            }
+
+            if (splits.Count > 0)
+            {
+                loaded.Add(new TrafficRoute(route.Environment, route.Model, splits));
+            }
+        }
+
+        return loaded;
+    }
+
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic started: {Rate} requests/s per route.")]
+    private static partial void LogStarted(ILogger logger, double rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A demo traffic tick failed; the generator carries on.")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A demo request for {Series} could not be measured.")]
+    private static partial void LogRequestFailed(ILogger logger, string series, Exception exception);
+}

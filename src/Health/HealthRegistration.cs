@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ModelRegistry.Dashboard.Health;
+
+public static class HealthRegistration
+{
+    /// <summary>Health checks: the shared registry of results, the monitor that probes, and its background loop.</summary>
+    public static IHostApplicationBuilder AddHealthProbes(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>()
+            .Bind(builder.Configuration.GetSection(HealthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
+        // Each probe has its own deadline (Health:TimeoutSeconds); the client's own timeout must not cut in first.
+        builder.Services.AddHttpClient(HealthProber.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        builder.Services.AddSingleton<HealthProber>();
+        builder.Services.AddSingleton<HealthRegistry>();
+        builder.Services.AddSingleton<HealthMonitor>();
+        builder.Services.AddHostedService<HealthProbeService>();
+        return builder;
+    }
+}
