@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Health;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
@@ -62,6 +63,10 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<VersionService>();
         Services.AddSingleton<RouteService>();
         Services.AddScoped<CurrentActor>();
+
+        // Health badges read the probe results the health monitor would write; the tests record them directly.
+        Services.AddOptions<HealthOptions>();
+        Services.AddSingleton<HealthRegistry>();
 
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(OperatorName);
