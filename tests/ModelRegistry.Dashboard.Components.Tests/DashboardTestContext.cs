@@ -67,6 +67,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         // Health badges read the probe results the health monitor would write; the tests record them directly.
         Services.AddOptions<HealthOptions>();
         Services.AddSingleton<HealthRegistry>();
+        Services.AddSingleton<ModelRegistry.Dashboard.Alerts.AlertService>();
 
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(OperatorName);
