@@ -4,6 +4,7 @@ using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Demo;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Hubs;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Telemetry;
@@ -19,12 +20,14 @@ builder.AddDemoTraffic();
 builder.AddHealthProbes();
 builder.AddDashboardSecurity();
 builder.AddDashboardApi();
+builder.AddRolloutsHub();
 builder.AddDashboardUi();
 
 var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.MapDashboardApi();
+app.MapRolloutsHub();
 app.MapDemoBackends();
 app.MapDashboardUi();
 
