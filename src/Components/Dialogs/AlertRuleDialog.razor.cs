@@ -17,8 +17,6 @@ public sealed partial class AlertRuleDialog
     private const string EnvironmentField = "environment";
     private static readonly string[] Fields = [NameField, ThresholdField, WindowField, ForField, MinSamplesField, ModelField, EnvironmentField];
 
-    private readonly FieldErrors _errors = new();
-    private bool _saving;
     private string? _name;
     private AlertMetric _metric = AlertMetric.ErrorRate;
     private AlertComparator _comparator = AlertComparator.GreaterThan;
@@ -61,25 +59,12 @@ public sealed partial class AlertRuleDialog
         }
     }
 
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SaveAsync(form: null, Fields, async () =>
     {
-        _errors.Clear();
-        _saving = true;
-        try
-        {
-            var request = new AlertRuleRequest(_name, _metric.ToString(), _comparator.ToString(), _threshold, _windowSeconds, _forSeconds,
-                _severity.ToString(), _model, _environment, _minSamples, _enabled, Rule?.ConcurrencyStamp);
-            var actor = await CurrentActor.GetAsync();
-            var saved = Rule is null ? await Rules.CreateAsync(actor, request) : await Rules.UpdateAsync(actor, Rule.Id, request);
-            Dialog.Close(DialogResult.Ok(saved));
-        }
-        catch (Exception ex) when (_errors.Capture(ex, Fields))
-        {
-            // Shown on the fields; nothing was stored.
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
+        var request = new AlertRuleRequest(_name, _metric.ToString(), _comparator.ToString(), _threshold, _windowSeconds, _forSeconds,
+            _severity.ToString(), _model, _environment, _minSamples, _enabled, Rule?.ConcurrencyStamp);
+        var actor = await CurrentActor.GetAsync();
+        var saved = Rule is null ? await Rules.CreateAsync(actor, request) : await Rules.UpdateAsync(actor, Rule.Id, request);
+        Dialog.Close(DialogResult.Ok(saved));
+    });
 }

@@ -15,10 +15,7 @@ public sealed partial class RegisterModelDialog
     private const string TagsField = "tags";
     private static readonly string[] Fields = [NameField, DisplayNameField, DescriptionField, OwnerField, TagsField];
 
-    private readonly FieldErrors _errors = new();
     private MudForm? _form;
-    private bool _valid;
-    private bool _saving;
     private string _name = "";
     private string? _displayName;
     private string? _description;
@@ -39,34 +36,11 @@ public sealed partial class RegisterModelDialog
 
     private void Cancel() => Dialog.Cancel();
 
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SaveAsync(_form, Fields, async () =>
     {
-        _errors.Clear();
-
-        // Let the fields drop the engine's last errors (their Error parameter) before the form validates them again.
-        StateHasChanged();
-        await Task.Yield();
-        await _form!.ValidateAsync();
-        if (!_valid)
-        {
-            return;
-        }
-
-        _saving = true;
-        try
-        {
-            var created = await Models.RegisterAsync(
-                await CurrentActor.GetAsync(),
-                new RegisterModelRequest(_name, _displayName, _description, _owner, TagInput.Split(_tags)));
-            Dialog.Close(DialogResult.Ok(created));
-        }
-        catch (Exception ex) when (_errors.Capture(ex, Fields))
-        {
-            // Shown on the fields; nothing was stored.
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
+        var created = await Models.RegisterAsync(
+            await CurrentActor.GetAsync(),
+            new RegisterModelRequest(_name, _displayName, _description, _owner, TagInput.Split(_tags)));
+        Dialog.Close(DialogResult.Ok(created));
+    });
 }

@@ -21,10 +21,7 @@ public sealed partial class RegisterVersionDialog
     private static readonly string[] Fields =
         [VersionField, EndpointField, ChangelogField, ProviderField, ContextWindowField, InputPriceField, OutputPriceField];
 
-    private readonly FieldErrors _errors = new();
     private MudForm? _form;
-    private bool _valid;
-    private bool _saving;
     private string _version = "";
     private string _endpoint = "";
     private string? _changelog;
@@ -76,39 +73,16 @@ public sealed partial class RegisterVersionDialog
 
     private void Cancel() => Dialog.Cancel();
 
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SaveAsync(_form, Fields, async () =>
     {
-        _errors.Clear();
-
-        // Let the fields drop the engine's last errors (their Error parameter) before the form validates them again.
-        StateHasChanged();
-        await Task.Yield();
-        await _form!.ValidateAsync();
-        if (!_valid)
-        {
-            return;
-        }
-
-        _saving = true;
-        try
-        {
-            var created = await Versions.RegisterAsync(
-                await CurrentActor.GetAsync(),
-                Model,
-                new RegisterVersionRequest(
-                    _version.Trim(),
-                    _endpoint.Trim(),
-                    Changelog: _changelog,
-                    Metadata: new VersionMetadata(_provider, _contextWindow, _inputPrice, _outputPrice)));
-            Dialog.Close(DialogResult.Ok(created));
-        }
-        catch (Exception ex) when (_errors.Capture(ex, Fields))
-        {
-            // Shown on the fields; nothing was stored.
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
+        var created = await Versions.RegisterAsync(
+            await CurrentActor.GetAsync(),
+            Model,
+            new RegisterVersionRequest(
+                _version.Trim(),
+                _endpoint.Trim(),
+                Changelog: _changelog,
+                Metadata: new VersionMetadata(_provider, _contextWindow, _inputPrice, _outputPrice)));
+        Dialog.Close(DialogResult.Ok(created));
+    });
 }
