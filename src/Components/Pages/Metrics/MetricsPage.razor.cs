@@ -39,9 +39,18 @@ public sealed partial class MetricsPage
     {
         var routes = await Routes.ListAsync();
         _models = [.. routes.Select(r => r.Model).Concat(Metrics.ActiveSeries.Select(s => s.Model)).Distinct().Order(StringComparer.Ordinal)];
-        _model = Model ?? (_models.Count > 0 ? _models[0] : null);
-        await RefreshAsync();
         _loop = RefreshEverySecondAsync(_stopping.Token);
+    }
+
+    /// <summary>The router reuses this page for another model's address (back/forward): follow the new <see cref="Model"/>.</summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        var model = Model ?? _model ?? (_models.Count > 0 ? _models[0] : null);
+        if (model != _model || _updatedAt is null)
+        {
+            _model = model;
+            await RefreshAsync();
+        }
     }
 
     private async Task RefreshEverySecondAsync(CancellationToken stopping)
