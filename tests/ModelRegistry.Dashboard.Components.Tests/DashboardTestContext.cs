@@ -1,4 +1,3 @@
-using ModelRegistry.Dashboard.Health;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
@@ -8,13 +7,16 @@ using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -22,7 +24,9 @@ namespace ModelRegistry.Dashboard.Components.Tests;
 
 /// <summary>
 /// bUnit with MudBlazor set up for tests, over the real registry engine on a SQLite file of its own (migrated before
-/// each test, deleted after). The circuit's user is <see cref="OperatorName"/> with the Admin role.
+/// each test, deleted after), with the live metrics store and the alert engine; background loops (health probes,
+/// rollups, alert evaluation) are not started — a test records probes and traffic and runs an alert round itself.
+/// The circuit's user is <see cref="OperatorName"/> with the Admin role.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 {
@@ -69,6 +73,19 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<HealthRegistry>();
         Services.AddSingleton<ModelRegistry.Dashboard.Alerts.AlertService>();
 
+        // Live metrics as the ingest records them; no rollup writer (nothing here reads history).
+        Services.AddOptions<TelemetryOptions>();
+        Services.AddSingleton<MetricsStore>();
+        Services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
+        Services.AddSingleton<KnownSeriesCatalog>();
+        Services.AddSingleton<MetricsIngest>();
+
+        // Alerts over those metrics. The evaluator is not started: a test runs a round with EvaluateAlertsAsync.
+        Services.AddOptions<AlertOptions>();
+        Services.AddSingleton<AlertRuleService>();
+        Services.AddSingleton<AlertService>();
+        Services.AddSingleton<AlertEvaluator>();
+
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(OperatorName);
         Authorization.SetRoles(nameof(ActorRole.Admin));
@@ -87,6 +104,14 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     protected VersionService Versions => Services.GetRequiredService<VersionService>();
 
     protected RouteService Routes => Services.GetRequiredService<RouteService>();
+
+    protected HealthRegistry Health => Services.GetRequiredService<HealthRegistry>();
+
+    protected AlertService Alerts => Services.GetRequiredService<AlertService>();
+
+    protected AlertRuleService AlertRules => Services.GetRequiredService<AlertRuleService>();
+
+    protected IChangeNotifier Notifier => Services.GetRequiredService<IChangeNotifier>();
 
     public async ValueTask InitializeAsync()
     {
@@ -137,6 +162,43 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
             model,
             new RegisterVersionRequest(version, $"https://models.internal/{model}/{version}/", Changelog: changelog),
             Cancellation);
+
+    /// <summary>Registers <paramref name="model"/> at <paramref name="version"/> and routes all of an environment's traffic to it.</summary>
+    protected async Task SeedServedVersionAsync(string environment, string model, string version)
+    {
+        await SeedModelAsync(model);
+        await SeedVersionAsync(model, version);
+        await Routes.SetSplitsAsync(Seeder, environment, model, [new SplitInfo(version, 100)], expectedRevision: 0, reason: "test", Cancellation);
+    }
+
+    /// <summary>Records <paramref name="requests"/> requests of one series through the ingest, every <paramref name="failEvery"/>-th failing.</summary>
+    protected async Task RecordTrafficAsync(string environment, string model, string version, int requests, int failEvery = 0, double latencyMs = 100)
+    {
+        var series = new SeriesKey(environment, model, version);
+        var events = Enumerable.Range(1, requests)
+            .Select(i => new MetricEvent(series, default, latencyMs, Success: failEvery == 0 || i % failEvery != 0, InputTokens: 10, OutputTokens: 20))
+            .ToList();
+        Assert.Equal(requests, await Services.GetRequiredService<MetricsIngest>().RecordAsync(events, Cancellation));
+    }
+
+    /// <summary>The two rules every installation starts with (DESIGN.md §2), as the app seeds them.</summary>
+    protected Task SeedDefaultAlertRulesAsync() =>
+        ActivatorUtilities.CreateInstance<DefaultAlertRulesSeeder>(Services).SeedAsync(Cancellation);
+
+    /// <summary>One round of the alert evaluator, as its timer would run it.</summary>
+    protected Task EvaluateAlertsAsync() => Services.GetRequiredService<AlertEvaluator>().EvaluateOnceAsync(Cancellation);
+
+    /// <summary>
+    /// Serves <paramref name="model"/> 1.0.0 in staging, records 100 requests of which half fail and runs the evaluator
+    /// once, so that the default error-rate rule (seed it first) fires for real.
+    /// </summary>
+    protected async Task<AlertInfo> FireErrorRateAlertAsync(string model = "support-chat")
+    {
+        await SeedServedVersionAsync("staging", model, "1.0.0");
+        await RecordTrafficAsync("staging", model, "1.0.0", requests: 100, failEvery: 2);
+        await EvaluateAlertsAsync();
+        return Assert.Single((await Alerts.ListAsync(AlertState.Firing, model, cancellationToken: Cancellation)).Items);
+    }
 
     protected async Task<int> CountModelsAsync() =>
         (await Models.SearchAsync(new ModelQuery(), Cancellation)).Total;
