@@ -129,8 +129,8 @@ public sealed class RegisterModelDialogTests : DashboardTestContext
     }
 
     /// <summary>
-    /// Fails today (reported bug): a field error from the engine on a field without an OnBlur reset (tags, owner, …)
-    /// keeps the form invalid for one more click, so the corrected form's first Register does nothing.
+    /// A field error from the engine on a field without an OnBlur reset (tags, owner, …) must not keep the corrected
+    /// form invalid for one more click (it once did: the first Register after the fix did nothing).
     /// </summary>
     [Fact]
     public async Task After_the_engine_refuses_a_tag_the_corrected_form_registers_on_the_next_click()

@@ -144,8 +144,8 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
     }
 
     /// <summary>
-    /// Fails today (reported bug): the engine's error stays on a field without an OnBlur reset for one more click,
-    /// so the corrected form's first Register does nothing.
+    /// The engine's error on a field without an OnBlur reset must not outlive the correction: the corrected form's first
+    /// Register saves.
     /// </summary>
     [Fact]
     public async Task After_the_engine_refuses_a_context_window_the_corrected_form_registers_on_the_next_click()

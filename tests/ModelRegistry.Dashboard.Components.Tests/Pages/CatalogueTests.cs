@@ -90,8 +90,8 @@ public sealed class CatalogueTests : DashboardTestContext
     }
 
     /// <summary>
-    /// Fails today (reported bug): the page reads <c>?tag=</c> only once, so following the "Models" link (or going back)
-    /// from <c>/models?tag=chat</c> to <c>/models</c> keeps showing only the chat models.
+    /// Following the "Models" link (or going back) from <c>/models?tag=chat</c> to <c>/models</c> must clear the filter
+    /// (the page once read <c>?tag=</c> only on initialisation and kept showing only the chat models).
     /// </summary>
     [Fact]
     public async Task Navigating_to_the_catalogue_without_a_tag_clears_the_tag_filter()

@@ -69,8 +69,8 @@ public sealed class MetricsPageTests : DashboardTestContext
     }
 
     /// <summary>
-    /// Fails today (reported bug): the page reads <c>Model</c> only in <c>OnInitializedAsync</c>, so when the router reuses
-    /// it for another model's metrics (back/forward between two <c>/models/{Model}/metrics</c>) it keeps showing the first.
+    /// The router reuses the page for another model's metrics (back/forward between two <c>/models/{Model}/metrics</c>):
+    /// it must follow the new <c>Model</c>, not keep showing the first (it once read it only on initialisation).
     /// </summary>
     [Fact]
     public async Task Navigating_to_another_models_metrics_shows_that_model()
