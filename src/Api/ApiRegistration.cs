@@ -31,7 +31,8 @@ public static class ApiRegistration
             .MapEnvironmentsEndpoints()
             .MapAuditEndpoints()
             .MapAlertsEndpoints()
-            .MapHealthEndpoints();
+            .MapHealthEndpoints()
+            .MapDeploymentsEndpoints().MapSnapshotsEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

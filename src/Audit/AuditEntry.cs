@@ -41,4 +41,13 @@ public static class AuditActions
     public const string AlertRuleUpdated = "alert-rule.updated";
     public const string AlertRuleDeleted = "alert-rule.deleted";
     public const string AlertAcknowledged = "alert.acknowledged";
+    public const string DeploymentCreated = "deployment.created";
+    public const string DeploymentPromoted = "deployment.promoted";
+    public const string DeploymentPaused = "deployment.paused";
+    public const string DeploymentResumed = "deployment.resumed";
+    public const string DeploymentRolledBack = "deployment.rolled-back";
+    public const string DeploymentSucceeded = "deployment.succeeded";
+    public const string DeploymentFailed = "deployment.failed";
+    public const string SnapshotTaken = "snapshot.taken";
+    public const string SnapshotRestored = "snapshot.restored";
 }

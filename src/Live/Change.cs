@@ -14,4 +14,10 @@ public enum ChangeKind
     AlertChanged,
     AlertRuleChanged,
     HealthChanged,
+
+    /// <summary>A deployment was created or changed state, step, traffic or verdict.</summary>
+    DeploymentChanged,
+
+    /// <summary>A snapshot was taken or restored.</summary>
+    SnapshotChanged,
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Audit;
+using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
 using ModelRegistry.Dashboard.Telemetry;
@@ -29,6 +30,14 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
 
     public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<Deployment> Deployments => Set<Deployment>();
+
+    public DbSet<DeploymentEvent> DeploymentEvents => Set<DeploymentEvent>();
+
+    public DbSet<Verdict> Verdicts => Set<Verdict>();
+
+    public DbSet<Snapshot> Snapshots => Set<Snapshot>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -104,6 +113,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         });
 
         ConfigureTelemetry(modelBuilder);
+        ConfigureDeployments(modelBuilder);
     }
 
     private static void ConfigureTelemetry(ModelBuilder modelBuilder)
@@ -145,6 +155,63 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             alert.Property(a => a.ConcurrencyStamp).IsConcurrencyToken();
             alert.HasIndex(a => new { a.State, a.FiredAt });
             alert.HasIndex(a => new { a.RuleId, a.EnvironmentName, a.ModelName, a.Version, a.State });
+        });
+    }
+
+    private static void ConfigureDeployments(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Deployment>(deployment =>
+        {
+            deployment.Property(d => d.ModelName).HasMaxLength(63);
+            deployment.Property(d => d.EnvironmentName).HasMaxLength(63);
+            deployment.Property(d => d.FromVersion).HasMaxLength(64);
+            deployment.Property(d => d.ToVersion).HasMaxLength(64);
+            deployment.Property(d => d.Strategy).HasConversion<string>().HasMaxLength(16);
+            deployment.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            deployment.Property(d => d.ActiveScope).HasMaxLength(130);
+            deployment.Property(d => d.CreatedBy).HasMaxLength(200);
+            deployment.Property(d => d.UpdatedBy).HasMaxLength(200);
+            deployment.Property(d => d.Reason).HasMaxLength(2000);
+            deployment.Property(d => d.RollbackCause).HasMaxLength(2000);
+            deployment.Property(d => d.ConcurrencyStamp).IsConcurrencyToken();
+            deployment.Ignore(d => d.IsActive);
+
+            // Nullable unique column: SQLite allows many NULLs, and EF Core filters SQL Server's index to NOT NULL.
+            deployment.HasIndex(d => d.ActiveScope).IsUnique();
+            deployment.HasIndex(d => new { d.ModelName, d.EnvironmentName, d.Id });
+            deployment.HasIndex(d => d.Status);
+            deployment.OwnsMany(d => d.PlannedSplits, split => split.ToJson());
+            deployment.HasOne<DeploymentEnvironment>().WithMany().HasForeignKey(d => d.EnvironmentName).OnDelete(DeleteBehavior.Restrict);
+            deployment.HasOne<Model>().WithMany().HasForeignKey(d => d.ModelName).HasPrincipalKey(m => m.Name).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<DeploymentEvent>(evt =>
+        {
+            evt.Property(e => e.Kind).HasMaxLength(32);
+            evt.Property(e => e.Message).HasMaxLength(4000);
+            evt.Property(e => e.Actor).HasMaxLength(200);
+            evt.HasIndex(e => new { e.DeploymentId, e.Id });
+            evt.HasOne<Deployment>().WithMany().HasForeignKey(e => e.DeploymentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Verdict>(verdict =>
+        {
+            verdict.Property(v => v.Outcome).HasMaxLength(32);
+            verdict.Property(v => v.Summary).HasMaxLength(4000);
+            verdict.HasIndex(v => new { v.DeploymentId, v.Id });
+            verdict.HasOne<Deployment>().WithMany().HasForeignKey(v => v.DeploymentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Snapshot>(snapshot =>
+        {
+            snapshot.Property(s => s.EnvironmentName).HasMaxLength(63);
+            snapshot.Property(s => s.ModelName).HasMaxLength(63);
+            snapshot.Property(s => s.TakenBy).HasMaxLength(200);
+            snapshot.Property(s => s.Reason).HasMaxLength(2000);
+            snapshot.HasIndex(s => new { s.ModelName, s.EnvironmentName, s.Id });
+            snapshot.OwnsMany(s => s.Splits, split => split.ToJson());
+            snapshot.HasOne<DeploymentEnvironment>().WithMany().HasForeignKey(s => s.EnvironmentName).OnDelete(DeleteBehavior.Restrict);
+            snapshot.HasOne<Model>().WithMany().HasForeignKey(s => s.ModelName).HasPrincipalKey(m => m.Name).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

@@ -1,0 +1,271 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Deployments.Verdicts;
+using ModelRegistry.Dashboard.Health;
+using ModelRegistry.Dashboard.Persistence;
+using ModelRegistry.Dashboard.Telemetry;
+
+namespace ModelRegistry.Dashboard.Deployments;
+
+/// <summary>
+/// Drives every active deployment, once per <see cref="DeploymentOptions.TickSeconds"/>:
+/// pending → health-checking → progressing (step by step, held until the step's time is up and its verdict passes)
+/// → watch window at 100% → succeeded; a failing verdict (with AutoRollback) or a failed health check ends it.
+/// State lives only in the database, so a restarted process resumes where the last one stopped; an interrupted route
+/// shift is finished, not repeated. A paused deployment does not advance, but its verdicts are still taken and a
+/// failing one still rolls back when AutoRollback is on: pausing must never make a bad version safer to keep.
+/// </summary>
+public sealed partial class DeploymentOrchestrator(
+    IDbContextFactory<RegistryDbContext> dbFactory,
+    DeploymentTransitions transitions,
+    HealthMonitor healthMonitor,
+    HealthRegistry health,
+    IMetricsReader metrics,
+    IOptionsMonitor<DeploymentOptions> options,
+    TimeProvider clock,
+    ILogger<DeploymentOrchestrator> logger) : BackgroundService
+{
+    private const int MaxWindowSeconds = 900;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
+        do
+        {
+            try
+            {
+                await TickOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogTickFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over every active deployment (the timer calls it; tests may too).</summary>
+    public Task TickOnceAsync(CancellationToken cancellationToken = default) =>
+        transitions.SerializedAsync(async () =>
+        {
+            List<long> ids;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                ids = await db.Deployments.AsNoTracking().Where(d => d.ActiveScope != null).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+            }
+
+            foreach (var id in ids)
+            {
+                try
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                    var deployment = await db.Deployments.FirstAsync(d => d.Id == id, cancellationToken);
+                    if (deployment.IsActive)
+                    {
+                        await AdvanceAsync(db, deployment, cancellationToken);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogDeploymentFailed(logger, id, ex);
+                }
+            }
+
+            return true;
+        }, cancellationToken);
+
+    private async Task AdvanceAsync(RegistryDbContext db, Deployment deployment, CancellationToken cancellationToken)
+    {
+        var actor = DeploymentTransitions.Orchestrator;
+
+        // An interrupted shift (or rollback) first: finish it exactly once.
+        if (deployment.PlannedSplits is not null)
+        {
+            if (!await transitions.CompletePlannedShiftAsync(db, deployment, actor, cancellationToken))
+            {
+                return;
+            }
+
+            if (!deployment.IsActive)
+            {
+                return;
+            }
+
+            StartStep(deployment, transitions.Now);
+            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+            return;
+        }
+
+        if (deployment.RollbackCause is not null)
+        {
+            await transitions.RollbackAsync(db, deployment, deployment.RollbackCause, deployment.RollbackVerdictId, actor, null, cancellationToken);
+            return;
+        }
+
+        var guard = DeploymentJson.ReadGuard(deployment.GuardRulesJson);
+        switch (deployment.Status)
+        {
+            case DeploymentStatus.Pending:
+                deployment.Status = DeploymentStatus.HealthChecking;
+                deployment.StepStartedAt = transitions.Now;
+                transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
+                await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+                await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
+                return;
+            case DeploymentStatus.HealthChecking:
+                await CheckHealthAsync(db, deployment, guard, cancellationToken);
+                return;
+            case DeploymentStatus.Progressing:
+            case DeploymentStatus.Paused:
+                await JudgeAsync(db, deployment, guard, cancellationToken);
+                return;
+        }
+    }
+
+    private async Task CheckHealthAsync(RegistryDbContext db, Deployment deployment, GuardRules guard, CancellationToken cancellationToken)
+    {
+        var actor = DeploymentTransitions.Orchestrator;
+        var status = health.Get(deployment.ModelName, deployment.ToVersion);
+        if (status.Status == HealthStatus.Healthy)
+        {
+            transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
+            deployment.Status = DeploymentStatus.Progressing;
+            deployment.CurrentStep = 0;
+            var percent = deployment.FromVersion is null ? 100 : deployment.Steps[0];
+            if (percent == 100)
+            {
+                deployment.CurrentStep = deployment.Steps.Count - 1;
+            }
+
+            await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, percent), percent,
+                deployment.FromVersion is null ? "first deployment: the route is established" : $"{deployment.Strategy} step 1 after a healthy check", actor, cancellationToken);
+            StartStep(deployment, transitions.Now);
+            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+            return;
+        }
+
+        var waited = transitions.Now - (deployment.StepStartedAt ?? transitions.Now);
+        var timedOut = waited.TotalSeconds >= options.CurrentValue.HealthCheckTimeoutSeconds;
+        if ((status.Status == HealthStatus.Unhealthy && guard.AutoRollback) || timedOut)
+        {
+            var why = timedOut
+                ? $"{deployment.ToVersion} was not healthy within {options.CurrentValue.HealthCheckTimeoutSeconds} s ({status.Status}: {status.Reason})"
+                : $"{deployment.ToVersion} is unhealthy: {status.Reason}";
+            deployment.RollbackCause = $"health check failed: {why}";
+            transitions.Finish(db, deployment, DeploymentStatus.Failed, $"Failed before any traffic moved: {why}. The route is untouched.", actor);
+            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+        }
+    }
+
+    private async Task JudgeAsync(RegistryDbContext db, Deployment deployment, GuardRules guard, CancellationToken cancellationToken)
+    {
+        var actor = DeploymentTransitions.Orchestrator;
+        var now = transitions.Now;
+        var started = deployment.StepStartedAt ?? now;
+        var window = TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling((now - started).TotalSeconds), 1, MaxWindowSeconds));
+        var canary = metrics.Summarize(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.ToVersion), window);
+        var baseline = deployment.FromVersion is null ? null : metrics.Summarize(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.FromVersion), window);
+        var result = VerdictEvaluator.Evaluate(guard, canary, baseline);
+
+        var watching = deployment.WatchUntil is not null;
+        var timeUp = watching ? now >= deployment.WatchUntil : (now - started).TotalSeconds >= deployment.StepSeconds;
+        var last = await db.Verdicts.AsNoTracking().Where(v => v.DeploymentId == deployment.Id).OrderByDescending(v => v.Id).FirstOrDefaultAsync(cancellationToken);
+        var outcome = result.Outcome.ToString();
+        var changed = last is null || last.Step != deployment.CurrentStep || last.Outcome != outcome || last.TrafficPercent != deployment.TrafficPercent;
+        var advancing = deployment.Status == DeploymentStatus.Progressing && timeUp && result.Outcome != VerdictOutcome.Fail
+            && (watching || result.Outcome == VerdictOutcome.Pass);
+        Verdict? stored = null;
+        if (changed || advancing || result.Outcome == VerdictOutcome.Fail)
+        {
+            stored = new Verdict
+            {
+                DeploymentId = deployment.Id,
+                Step = deployment.CurrentStep,
+                TrafficPercent = deployment.TrafficPercent,
+                At = now,
+                Outcome = outcome,
+                WindowSeconds = (int)window.TotalSeconds,
+                CanarySamples = result.CanarySamples,
+                BaselineSamples = result.BaselineSamples ?? 0,
+                ChecksJson = DeploymentJson.Write(result.Checks),
+                Summary = result.Summary.Length > 4000 ? result.Summary[..4000] : result.Summary,
+            };
+            db.Verdicts.Add(stored);
+            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+        }
+
+        if (result.Outcome == VerdictOutcome.Fail)
+        {
+            if (guard.AutoRollback)
+            {
+                await transitions.RollbackAsync(db, deployment, $"verdict {stored!.Id} failed: {result.Summary}", stored.Id, actor, null, cancellationToken);
+            }
+            else if (changed)
+            {
+                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                    $"Verdict {stored!.Id} failed but AutoRollback is off: holding at {deployment.TrafficPercent}% for an operator. {result.Summary}", actor);
+                await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (deployment.Status != DeploymentStatus.Progressing || !timeUp)
+        {
+            return;
+        }
+
+        if (watching)
+        {
+            // No evidence of a breach over the whole watch window (insufficient data included): the deployment stands.
+            transitions.Finish(db, deployment, DeploymentStatus.Succeeded,
+                $"{deployment.ToVersion} serves 100% and passed the watch window (last verdict {stored?.Id ?? last?.Id}: {result.Summary})", actor);
+            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+            return;
+        }
+
+        if (result.Outcome == VerdictOutcome.InsufficientData)
+        {
+            if (changed)
+            {
+                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                    $"Step {deployment.CurrentStep + 1} ({deployment.TrafficPercent}%) has baked but holds: {result.Summary}", actor);
+                await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+            }
+
+            return;
+        }
+
+        var next = deployment.CurrentStep + 1;
+        deployment.CurrentStep = next;
+        await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
+            $"verdict {stored!.Id} passed step {next}", actor, cancellationToken);
+        StartStep(deployment, transitions.Now);
+        await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+    }
+
+    /// <summary>Starts the current step's bake, or the watch window once the target has 100%.</summary>
+    internal static void StartStep(Deployment deployment, DateTime now)
+    {
+        deployment.StepStartedAt = now;
+        if (deployment.TrafficPercent >= 100 && deployment.IsActive)
+        {
+            var guard = DeploymentJson.ReadGuard(deployment.GuardRulesJson);
+            deployment.WatchUntil = now.AddSeconds(guard.WatchSeconds);
+        }
+    }
+
+    /// <summary>The route with <paramref name="percent"/>% on the target and the rest on the stable version.</summary>
+    internal static List<PlannedSplit> SplitsFor(Deployment deployment, int percent) =>
+        percent >= 100 || deployment.FromVersion is null
+            ? [new PlannedSplit { Version = deployment.ToVersion, Weight = 100 }]
+            : [new PlannedSplit { Version = deployment.FromVersion, Weight = 100 - percent }, new PlannedSplit { Version = deployment.ToVersion, Weight = percent }];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment tick failed; retrying on the next tick.")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Id} could not advance on this tick; retrying on the next.")]
+    private static partial void LogDeploymentFailed(ILogger logger, long id, Exception exception);
+}

@@ -1,0 +1,223 @@
+using Microsoft.EntityFrameworkCore;
+using ModelRegistry.Dashboard.Audit;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Live;
+using ModelRegistry.Dashboard.Persistence;
+using ModelRegistry.Dashboard.Routing;
+
+namespace ModelRegistry.Dashboard.Deployments;
+
+/// <summary>
+/// The moves every deployment is made of, shared by the orchestrator and the operator's commands: one at a time in
+/// this process (a gate), each persisted under the deployment's <see cref="Deployment.ConcurrencyStamp"/> before it acts.
+/// A route shift is planned on the deployment (splits and the revision it will produce), then written through
+/// <see cref="RouteService"/> with the expected revision, then confirmed; <see cref="CompletePlannedShiftAsync"/> finishes
+/// an interrupted one without repeating or skipping it.
+/// </summary>
+public sealed class DeploymentTransitions(
+    IDbContextFactory<RegistryDbContext> dbFactory,
+    RouteService routes,
+    AuditLog audit,
+    IChangeNotifier notifier,
+    TimeProvider clock) : IDisposable
+{
+    /// <summary>The actor the orchestrator acts as: its route writes and events are recorded under this name.</summary>
+    public static Actor Orchestrator { get; } = new("deployment-orchestrator", ActorRole.Operator);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<T> SerializedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<RouteInfo?> CurrentRouteAsync(Deployment deployment, CancellationToken cancellationToken)
+    {
+        var found = await routes.ListAsync(deployment.EnvironmentName, deployment.ModelName, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    internal DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    internal void AddEvent(RegistryDbContext db, Deployment deployment, string kind, string message, Actor actor, int? from = null, int? to = null, long? revision = null) =>
+        db.DeploymentEvents.Add(new DeploymentEvent
+        {
+            DeploymentId = deployment.Id,
+            At = Now,
+            Kind = kind,
+            Message = message.Length > 4000 ? message[..4000] : message,
+            Actor = actor.Name,
+            TrafficFrom = from,
+            TrafficTo = to,
+            RouteRevision = revision,
+        });
+
+    /// <summary>Saves a change to a tracked deployment under its stamp; a concurrent change becomes a 409 naming who made it.</summary>
+    internal async Task SaveAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        deployment.UpdatedAt = Now;
+        deployment.UpdatedBy = actor.Name;
+        deployment.ConcurrencyStamp++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Deployments.AsNoTracking().FirstAsync(d => d.Id == deployment.Id, cancellationToken);
+            throw Stale(current);
+        }
+
+        notifier.Publish(new Change(ChangeKind.DeploymentChanged, deployment.ModelName, deployment.ToVersion, deployment.EnvironmentName));
+    }
+
+    internal static ConflictException Stale(Deployment current) =>
+        new($"Deployment {current.Id} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}: it is now {current.Status} at {current.TrafficPercent}% " +
+            $"(stamp {current.ConcurrencyStamp}). Reload it and decide again.");
+
+    /// <summary>Plans the shift to <paramref name="splits"/>, persists the plan, then writes and confirms it.</summary>
+    internal async Task ShiftAsync(
+        RegistryDbContext db, Deployment deployment, IReadOnlyList<PlannedSplit> splits, int targetPercent, string why, Actor actor, CancellationToken cancellationToken)
+    {
+        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        deployment.PlannedSplits = [.. splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })];
+        deployment.PlannedRevision = (route?.Revision ?? 0) + 1;
+        deployment.PlannedTrafficPercent = targetPercent;
+        AddEvent(db, deployment, DeploymentEventKinds.TrafficShiftPlanned,
+            $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({Describe(splits)}): {why}", actor,
+            deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
+        await SaveAsync(db, deployment, actor, cancellationToken);
+        await CompletePlannedShiftAsync(db, deployment, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes a planned shift: writes it if the route is still at the revision before it, only records it if the route
+    /// already shows it (a restart between the write and its confirmation), and drops the plan if someone else moved the
+    /// route meanwhile (the caller plans again from the new route). Returns whether the plan took effect.
+    /// </summary>
+    internal async Task<bool> CompletePlannedShiftAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        if (deployment.PlannedSplits is not { } planned || deployment.PlannedRevision is not { } revision)
+        {
+            return false;
+        }
+
+        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        var current = route?.Revision ?? 0;
+        long written;
+        if (current == revision && route is not null && SameSplits(route.Splits, planned))
+        {
+            written = revision;
+        }
+        else if (current == revision - 1)
+        {
+            try
+            {
+                var after = await routes.SetSplitsAsync(actor, deployment.EnvironmentName, deployment.ModelName,
+                    [.. planned.Select(s => new SplitInfo(s.Version, s.Weight))], expectedRevision: current,
+                    $"Deployment {deployment.Id}: {deployment.ToVersion} to {deployment.PlannedTrafficPercent}%", cancellationToken);
+                written = after.Revision;
+            }
+            catch (ConflictException)
+            {
+                return await AbandonPlanAsync(db, deployment, actor, cancellationToken);
+            }
+        }
+        else
+        {
+            return await AbandonPlanAsync(db, deployment, actor, cancellationToken);
+        }
+
+        var from = deployment.TrafficPercent;
+        deployment.TrafficPercent = deployment.PlannedTrafficPercent ?? deployment.TrafficPercent;
+        deployment.PlannedSplits = null;
+        deployment.PlannedRevision = null;
+        deployment.PlannedTrafficPercent = null;
+        AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
+            $"Route at revision {written}: {Describe(planned)}.", actor, from, deployment.TrafficPercent, written);
+        if (deployment.RollbackCause is not null)
+        {
+            Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {deployment.RollbackCause}", actor);
+        }
+
+        await SaveAsync(db, deployment, actor, cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> AbandonPlanAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        deployment.PlannedSplits = null;
+        deployment.PlannedRevision = null;
+        deployment.PlannedTrafficPercent = null;
+        AddEvent(db, deployment, DeploymentEventKinds.RouteMoved,
+            "The route was changed by someone else before the planned shift was written; the shift is planned again from the current route.", actor);
+        await SaveAsync(db, deployment, actor, cancellationToken);
+        return false;
+    }
+
+    /// <summary>
+    /// Returns the route to the deployment's snapshot in one write (skipped when it already matches) and ends the
+    /// deployment as rolled back. Never looks at metrics. A first deployment has no earlier split: it ends rolled back
+    /// with the route left as it is, which the event says.
+    /// </summary>
+    internal async Task RollbackAsync(RegistryDbContext db, Deployment deployment, string cause, long? verdictId, Actor actor, string? reason, CancellationToken cancellationToken)
+    {
+        deployment.RollbackCause = cause;
+        deployment.RollbackVerdictId = verdictId;
+        audit.Record(db, actor, AuditActions.DeploymentRolledBack, $"deployment:{deployment.Id} {deployment.EnvironmentName}/{deployment.ModelName}",
+            model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
+        var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
+        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        if (snapshot.Splits.Count == 0 || (route is not null && SameSplits(route.Splits, snapshot.Splits)) || route is null)
+        {
+            var note = snapshot.Splits.Count == 0 && route is not null
+                ? " There was no route before this deployment, so the route is left as it is."
+                : " The route already matched the snapshot; nothing to write.";
+            Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause}.{note}", actor);
+            await SaveAsync(db, deployment, actor, cancellationToken);
+            return;
+        }
+
+        AddEvent(db, deployment, DeploymentEventKinds.RolledBack, $"Rolling back to snapshot {snapshot.Id}: {cause}", actor);
+        await ShiftAsync(db, deployment, snapshot.Splits, snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0,
+            $"rollback to snapshot {snapshot.Id}", actor, cancellationToken);
+    }
+
+    /// <summary>Ends the deployment (unsaved): it stops being active and says why.</summary>
+    internal void Finish(RegistryDbContext db, Deployment deployment, DeploymentStatus status, string message, Actor actor)
+    {
+        deployment.Status = status;
+        deployment.ActiveScope = null;
+        deployment.FinishedAt = Now;
+        deployment.WatchUntil = null;
+        var (kind, action) = status switch
+        {
+            DeploymentStatus.Succeeded => (DeploymentEventKinds.Succeeded, AuditActions.DeploymentSucceeded),
+            DeploymentStatus.RolledBack => (DeploymentEventKinds.RolledBack, (string?)null),
+            _ => (DeploymentEventKinds.Failed, AuditActions.DeploymentFailed),
+        };
+        AddEvent(db, deployment, kind, message, actor);
+        if (action is not null)
+        {
+            audit.Record(db, actor, action, $"deployment:{deployment.Id} {deployment.EnvironmentName}/{deployment.ModelName}",
+                model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: message);
+        }
+    }
+
+    internal static bool SameSplits(IEnumerable<SplitInfo> route, IEnumerable<PlannedSplit> planned) =>
+        route.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))
+            .SequenceEqual(planned.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight)));
+
+    internal static string Describe(IEnumerable<PlannedSplit> splits) => string.Join(", ", splits.Select(s => $"{s.Version} {s.Weight}%"));
+}

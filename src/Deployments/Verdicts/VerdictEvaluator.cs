@@ -1,0 +1,321 @@
+using System.Globalization;
+using ModelRegistry.Dashboard.Telemetry;
+
+namespace ModelRegistry.Dashboard.Deployments.Verdicts;
+
+/// <summary>
+/// Judges a canary against its guard rules and its baseline (the stable version over the same window). Pure and
+/// deterministic: the orchestrator calls it every tick with the two live summaries and stores what it returns.
+/// <para>
+/// Below <see cref="GuardRules.MinSamples"/> canary requests the verdict is <see cref="VerdictOutcome.InsufficientData"/>:
+/// never a pass, never a rollback. Otherwise every check is judged, and one failure fails the canary. A check fails
+/// only when its breach is shown at <see cref="GuardRules.Confidence"/> (one-sided), so a noisy blip does not roll back:
+/// </para>
+/// <list type="bullet">
+/// <item><b>Error rate</b>: the lower Wilson bound of the canary's error rate is above the limit.</item>
+/// <item><b>Success rate</b> (when set): the upper Wilson bound of the success rate is below the minimum.</item>
+/// <item><b>Error-rate increase</b>: the canary's error rate is more than the allowed points above the baseline's
+/// <em>and</em> higher than the baseline's by Fisher's exact test. The allowed increase is a practical threshold on the
+/// observed figures; the test says the difference is not noise. (This is the effect-size-plus-significance rule of
+/// Netflix/Spinnaker Kayenta's Mann–Whitney judge.) Testing instead "worse by more than the allowed points" would need
+/// ~500 canary requests to catch a 10%-vs-2% canary at 99%; this rule catches it in ~50–100 (see the simulation tests).
+/// Fisher's test is exact for the few errors of the first requests, where a z-test rejects too often.</item>
+/// <item><b>Average latency</b>: the lower bound of the mean (normal approximation, spread inferred as in
+/// <see cref="LatencySpread"/>) is above the limit.</item>
+/// <item><b>p95 latency</b> (when set): the lower bound of the p95 (sample-quantile asymptotics under the same model)
+/// is above the limit.</item>
+/// <item><b>Latency increase</b>: the canary's mean is above baseline × (1 + allowed %) by a one-sided z-test on the
+/// two means, <em>and</em> the canary's median is above the baseline's median × (1 + allowed %). The summaries carry no
+/// variance, so the spread is an estimate; requiring the median to agree means a few slow outliers, which move the mean
+/// but not the median, can never fail a canary on their own.</item>
+/// <item><b>Tokens per request increase</b>: the canary's figure is above baseline × (1 + allowed %). A plain comparison:
+/// the summary has no spread of token counts to test with; the default 50% margin is many standard errors of a mean
+/// over ≥50 requests for any plausible token distribution.</item>
+/// </list>
+/// The relative checks are skipped without a baseline or when the baseline has fewer than the minimum requests.
+/// Each check keeps a per-evaluation false-alarm rate of 1 − confidence; the orchestrator evaluates every tick, so
+/// repeated looks add up — the allowed margins (5 points, 50%) are what keep the A/A false-fail rate near zero in the
+/// simulation; with a margin of 0 expect several percent over a canary's life.
+/// </summary>
+public static class VerdictEvaluator
+{
+    /// <summary>Judges <paramref name="canary"/> against <paramref name="rules"/> and, for the relative limits, <paramref name="baseline"/>.</summary>
+    /// <exception cref="Core.ValidationFailedException">The rules are invalid (fields named <c>guard.*</c>).</exception>
+    /// <exception cref="ArgumentException">A summary's figures are inconsistent (negative, or more errors than requests).</exception>
+    public static VerdictResult Evaluate(GuardRules rules, MetricsSummary canary, MetricsSummary? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(canary);
+        rules.Validate();
+        CheckSummary(canary, nameof(canary));
+        if (baseline is not null)
+        {
+            CheckSummary(baseline, nameof(baseline));
+        }
+
+        if (canary.Requests < rules.MinSamples)
+        {
+            var reason = $"Insufficient data: {canary.Requests} of {rules.MinSamples} required requests.";
+            return new VerdictResult(VerdictOutcome.InsufficientData, reason, rules.Confidence, canary.Requests, baseline?.Requests, Waiting(canary, baseline, reason));
+        }
+
+        var judge = new Judge(rules, canary, baseline);
+        MetricCheck[] checks =
+        [
+            judge.ErrorRate(),
+            judge.ErrorRateIncrease(),
+            judge.SuccessRate(),
+            judge.AvgLatency(),
+            judge.P95Latency(),
+            judge.LatencyIncrease(),
+            judge.TokensPerRequestIncrease(),
+        ];
+
+        var failed = checks.Where(c => c.Result == CheckResult.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            return new VerdictResult(VerdictOutcome.Fail, "Fail: " + string.Join(" ", failed.Select(c => c.Reason)), rules.Confidence, canary.Requests, baseline?.Requests, checks);
+        }
+
+        var passed = checks.Count(c => c.Result == CheckResult.Passed);
+        var skipped = checks.Length - passed;
+        var against = judge.Baseline is { } b ? $" against {b.Requests} baseline requests" : " (no baseline to compare with)";
+        var summary = $"Pass: {passed} checks passed on {canary.Requests} canary requests{against}" + (skipped > 0 ? $"; {skipped} skipped." : ".");
+        return new VerdictResult(VerdictOutcome.Pass, summary, rules.Confidence, canary.Requests, baseline?.Requests, checks);
+    }
+
+    private static void CheckSummary(MetricsSummary summary, string name)
+    {
+        if (summary.Requests < 0 || summary.Errors < 0 || summary.Errors > summary.Requests)
+        {
+            throw new ArgumentException($"Inconsistent counts: {summary.Errors} errors of {summary.Requests} requests.", name);
+        }
+
+        double[] figures = [summary.AvgLatencyMs, summary.P50LatencyMs, summary.P95LatencyMs, summary.P99LatencyMs, summary.MaxLatencyMs, summary.TokensPerRequest];
+        if (figures.Any(f => !double.IsFinite(f) || f < 0))
+        {
+            throw new ArgumentException("Latency and token figures must be finite and not negative.", name);
+        }
+    }
+
+    private static MetricCheck[] Waiting(MetricsSummary canary, MetricsSummary? baseline, string reason)
+    {
+        MetricCheck Skip(string metric, string unit, double value, double? baselineValue) =>
+            new(metric, unit, value, baselineValue, null, "—", canary.Requests, baseline?.Requests, null, null, CheckResult.Skipped, reason);
+
+        return
+        [
+            Skip(VerdictMetrics.ErrorRate, "%", canary.ErrorRate * 100, baseline?.ErrorRate * 100),
+            Skip(VerdictMetrics.ErrorRateIncrease, "%", canary.ErrorRate * 100, baseline?.ErrorRate * 100),
+            Skip(VerdictMetrics.SuccessRate, "%", canary.SuccessRate * 100, baseline?.SuccessRate * 100),
+            Skip(VerdictMetrics.AvgLatency, "ms", canary.AvgLatencyMs, baseline?.AvgLatencyMs),
+            Skip(VerdictMetrics.P95Latency, "ms", canary.P95LatencyMs, baseline?.P95LatencyMs),
+            Skip(VerdictMetrics.LatencyIncrease, "ms", canary.AvgLatencyMs, baseline?.AvgLatencyMs),
+            Skip(VerdictMetrics.TokensPerRequestIncrease, "tokens", canary.TokensPerRequest, baseline?.TokensPerRequest),
+        ];
+    }
+
+    /// <summary>One evaluation's inputs and the per-check judgements.</summary>
+    private sealed class Judge
+    {
+        private readonly GuardRules _rules;
+        private readonly MetricsSummary _canary;
+        private readonly MetricsSummary? _givenBaseline;
+        private readonly string? _noBaseline;
+        private readonly double _z;
+        private readonly double _alpha;
+        private readonly string _level;
+
+        public Judge(GuardRules rules, MetricsSummary canary, MetricsSummary? baseline)
+        {
+            _rules = rules;
+            _canary = canary;
+            _givenBaseline = baseline;
+            _z = Statistics.InverseNormalCdf(rules.Confidence);
+            _alpha = 1 - rules.Confidence;
+            _level = Number(rules.Confidence * 100) + "%";
+            if (baseline is null)
+            {
+                _noBaseline = "No baseline to compare with.";
+            }
+            else if (baseline.Requests < rules.MinSamples)
+            {
+                _noBaseline = $"The baseline has {baseline.Requests} of {rules.MinSamples} required requests.";
+            }
+            else
+            {
+                Baseline = baseline;
+            }
+        }
+
+        /// <summary>The baseline when it has enough requests to compare with; otherwise null.</summary>
+        public MetricsSummary? Baseline { get; }
+
+        private long N => _canary.Requests;
+
+        private double CanaryErrorPercent => 100.0 * _canary.Errors / N;
+
+        public MetricCheck ErrorRate()
+        {
+            var rate = CanaryErrorPercent;
+            var bound = 100 * Statistics.WilsonInterval(_canary.Errors, N, _z).Lower;
+            var limit = _rules.MaxErrorRate;
+            var (result, reason) = bound > limit
+                ? (CheckResult.Failed, $"Error rate {Number(rate)}% is above the {Number(limit)}% limit at {_level} confidence (lower bound {Number(bound)}%).")
+                : rate > limit
+                    ? (CheckResult.Passed, $"Error rate {Number(rate)}% is above the {Number(limit)}% limit, but not at {_level} confidence (lower bound {Number(bound)}%): not yet a breach.")
+                    : (CheckResult.Passed, $"Error rate {Number(rate)}% is within the {Number(limit)}% limit.");
+            return Check(VerdictMetrics.ErrorRate, "%", rate, _givenBaseline?.ErrorRate * 100, limit,
+                $"lower {_level} bound of the error rate > {Number(limit)}%", null, bound, result, reason);
+        }
+
+        public MetricCheck ErrorRateIncrease()
+        {
+            var allowed = _rules.MaxErrorRateIncrease;
+            var comparison = $"error rate > baseline + {Number(allowed)} points, and above the baseline by Fisher's exact test at {_level}";
+            var rate = CanaryErrorPercent;
+            if (Baseline is not { } baseline)
+            {
+                return Skipped(VerdictMetrics.ErrorRateIncrease, "%", rate, _givenBaseline?.ErrorRate * 100, comparison, _noBaseline!);
+            }
+
+            var baselineRate = 100.0 * baseline.Errors / baseline.Requests;
+            var increase = rate - baselineRate;
+            var limit = baselineRate + allowed;
+            var p = Statistics.FisherExactPValue(_canary.Errors, N, baseline.Errors, baseline.Requests);
+            var head = $"Error rate {Number(rate)}% vs the baseline's {Number(baselineRate)}%";
+            var (result, reason) = increase <= allowed
+                ? (CheckResult.Passed, $"{head}: within {Number(allowed)} points.")
+                : p < _alpha
+                    ? (CheckResult.Failed, $"{head}: {Number(increase)} points higher (allowed {Number(allowed)}), {PValue(p)} by Fisher's exact test.")
+                    : (CheckResult.Passed, $"{head}: {Number(increase)} points higher (allowed {Number(allowed)}), but not at {_level} confidence ({PValue(p)}): not yet a breach.");
+            return Check(VerdictMetrics.ErrorRateIncrease, "%", rate, baselineRate, limit, comparison, p, null, result, reason);
+        }
+
+        public MetricCheck SuccessRate()
+        {
+            var rate = 100.0 * (N - _canary.Errors) / N;
+            if (_rules.MinSuccessRate is not { } minimum)
+            {
+                return Skipped(VerdictMetrics.SuccessRate, "%", rate, _givenBaseline?.SuccessRate * 100, "—", "No minimum set.");
+            }
+
+            var bound = 100 * Statistics.WilsonInterval(N - _canary.Errors, N, _z).Upper;
+            var (result, reason) = bound < minimum
+                ? (CheckResult.Failed, $"Success rate {Number(rate)}% is below the {Number(minimum)}% minimum at {_level} confidence (upper bound {Number(bound)}%).")
+                : rate < minimum
+                    ? (CheckResult.Passed, $"Success rate {Number(rate)}% is below the {Number(minimum)}% minimum, but not at {_level} confidence (upper bound {Number(bound)}%): not yet a breach.")
+                    : (CheckResult.Passed, $"Success rate {Number(rate)}% meets the {Number(minimum)}% minimum.");
+            return Check(VerdictMetrics.SuccessRate, "%", rate, _givenBaseline?.SuccessRate * 100, minimum,
+                $"upper {_level} bound of the success rate < {Number(minimum)}%", null, bound, result, reason);
+        }
+
+        public MetricCheck AvgLatency()
+        {
+            var mean = _canary.AvgLatencyMs;
+            var limit = _rules.MaxAvgLatencyMs;
+            var bound = Math.Max(0, mean - (_z * LatencySpread.StandardErrorOfMean(_canary)));
+            var (result, reason) = bound > limit
+                ? (CheckResult.Failed, $"Average latency {Ms(mean)} is above the {Ms(limit)} limit at {_level} confidence (lower bound {Ms(bound)}).")
+                : mean > limit
+                    ? (CheckResult.Passed, $"Average latency {Ms(mean)} is above the {Ms(limit)} limit, but not at {_level} confidence (lower bound {Ms(bound)}): not yet a breach.")
+                    : (CheckResult.Passed, $"Average latency {Ms(mean)} is within the {Ms(limit)} limit.");
+            return Check(VerdictMetrics.AvgLatency, "ms", mean, _givenBaseline?.AvgLatencyMs, limit,
+                $"lower {_level} bound of the average latency > {Ms(limit)}", null, bound, result, reason);
+        }
+
+        public MetricCheck P95Latency()
+        {
+            var p95 = _canary.P95LatencyMs;
+            if (_rules.MaxP95LatencyMs is not { } limit)
+            {
+                return Skipped(VerdictMetrics.P95Latency, "ms", p95, _givenBaseline?.P95LatencyMs, "—", "No limit set.");
+            }
+
+            var comparison = $"lower {_level} bound of the p95 latency > {Ms(limit)}";
+            if (LatencySpread.P95LowerBound(_canary, _z) is not { } bound)
+            {
+                return Skipped(VerdictMetrics.P95Latency, "ms", p95, _givenBaseline?.P95LatencyMs, comparison, "No latency percentiles to judge.");
+            }
+
+            var (result, reason) = bound > limit
+                ? (CheckResult.Failed, $"p95 latency {Ms(p95)} is above the {Ms(limit)} limit at {_level} confidence (lower bound {Ms(bound)}).")
+                : p95 > limit
+                    ? (CheckResult.Passed, $"p95 latency {Ms(p95)} is above the {Ms(limit)} limit, but not at {_level} confidence (lower bound {Ms(bound)}): not yet a breach.")
+                    : (CheckResult.Passed, $"p95 latency {Ms(p95)} is within the {Ms(limit)} limit.");
+            return Check(VerdictMetrics.P95Latency, "ms", p95, _givenBaseline?.P95LatencyMs, limit, comparison, null, bound, result, reason);
+        }
+
+        public MetricCheck LatencyIncrease()
+        {
+            var allowed = _rules.MaxLatencyIncreasePercent;
+            var factor = 1 + (allowed / 100);
+            var comparison = $"average latency > baseline × {Number(factor)} at {_level} confidence, and median > baseline median × {Number(factor)}";
+            var mean = _canary.AvgLatencyMs;
+            if (Baseline is not { } baseline)
+            {
+                return Skipped(VerdictMetrics.LatencyIncrease, "ms", mean, _givenBaseline?.AvgLatencyMs, comparison, _noBaseline!);
+            }
+
+            if (!(baseline.AvgLatencyMs > 0))
+            {
+                return Skipped(VerdictMetrics.LatencyIncrease, "ms", mean, baseline.AvgLatencyMs, comparison, "The baseline records no latency.");
+            }
+
+            var limit = factor * baseline.AvgLatencyMs;
+            var medianLimit = factor * baseline.P50LatencyMs;
+            var excess = mean - limit;
+            var standardError = Math.Sqrt(Square(LatencySpread.StandardErrorOfMean(_canary)) + Square(factor * LatencySpread.StandardErrorOfMean(baseline)));
+            var p = standardError > 0 && double.IsFinite(standardError)
+                ? Statistics.NormalUpperTail(excess / standardError)
+                : standardError == 0 && excess > 0 ? 0 : 1;
+            var head = $"Average latency {Ms(mean)} vs the baseline's {Ms(baseline.AvgLatencyMs)}";
+            var (result, reason) = mean <= limit
+                ? (CheckResult.Passed, $"{head}: within +{Number(allowed)}% ({Ms(limit)}).")
+                : p >= _alpha
+                    ? (CheckResult.Passed, $"{head}: above +{Number(allowed)}% ({Ms(limit)}), but not at {_level} confidence ({PValue(p)}): not yet a breach.")
+                    : _canary.P50LatencyMs <= medianLimit
+                        ? (CheckResult.Passed, $"{head}: above +{Number(allowed)}% ({Ms(limit)}), but the median {Ms(_canary.P50LatencyMs)} is not above {Ms(medianLimit)}: a few slow requests, not a shift.")
+                        : (CheckResult.Failed, $"{head}: above +{Number(allowed)}% ({Ms(limit)}), {PValue(p)}, and the median {Ms(_canary.P50LatencyMs)} is above {Ms(medianLimit)}.");
+            return Check(VerdictMetrics.LatencyIncrease, "ms", mean, baseline.AvgLatencyMs, limit, comparison, p, null, result, reason);
+        }
+
+        public MetricCheck TokensPerRequestIncrease()
+        {
+            var allowed = _rules.MaxTokensPerRequestIncreasePercent;
+            var factor = 1 + (allowed / 100);
+            var comparison = $"tokens per request > baseline × {Number(factor)}";
+            var tokens = _canary.TokensPerRequest;
+            if (Baseline is not { } baseline)
+            {
+                return Skipped(VerdictMetrics.TokensPerRequestIncrease, "tokens", tokens, _givenBaseline?.TokensPerRequest, comparison, _noBaseline!);
+            }
+
+            if (!(baseline.TokensPerRequest > 0))
+            {
+                return Skipped(VerdictMetrics.TokensPerRequestIncrease, "tokens", tokens, baseline.TokensPerRequest, comparison, "The baseline records no tokens.");
+            }
+
+            var limit = factor * baseline.TokensPerRequest;
+            var head = $"{Number(tokens)} tokens per request vs the baseline's {Number(baseline.TokensPerRequest)}";
+            var (result, reason) = tokens > limit
+                ? (CheckResult.Failed, $"{head}: more than +{Number(allowed)}% ({Number(limit)}).")
+                : (CheckResult.Passed, $"{head}: within +{Number(allowed)}% ({Number(limit)}).");
+            return Check(VerdictMetrics.TokensPerRequestIncrease, "tokens", tokens, baseline.TokensPerRequest, limit, comparison, null, null, result, reason);
+        }
+
+        private MetricCheck Check(string metric, string unit, double value, double? baselineValue, double threshold, string comparison, double? p, double? bound, CheckResult result, string reason) =>
+            new(metric, unit, value, baselineValue, threshold, comparison, N, _givenBaseline?.Requests, p, bound, result, reason);
+
+        private MetricCheck Skipped(string metric, string unit, double value, double? baselineValue, string comparison, string reason) =>
+            new(metric, unit, value, baselineValue, null, comparison, N, _givenBaseline?.Requests, null, null, CheckResult.Skipped, reason);
+
+        private static double Square(double x) => x * x;
+    }
+
+    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "0.#" : "0.##", CultureInfo.InvariantCulture);
+
+    private static string Ms(double value) => Number(value) + " ms";
+
+    private static string PValue(double p) => p < 0.0001 ? "p < 0.0001" : "p = " + p.ToString("0.####", CultureInfo.InvariantCulture);
+}

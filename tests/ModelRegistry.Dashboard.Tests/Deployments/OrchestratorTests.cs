@@ -1,0 +1,289 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Persistence;
+using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Tests.Infrastructure;
+
+namespace ModelRegistry.Dashboard.Tests.Deployments;
+
+/// <summary>
+/// Every strategy through the API, the orchestrator driven one tick at a time on a manual clock, metrics posted through
+/// <c>/api/v1/metrics/events</c>: each assertion is about one decision, not about timing.
+/// </summary>
+public sealed class OrchestratorTests : IAsyncLifetime
+{
+    private const string Model = "support-chat";
+    private DeploymentFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        await Seed.ModelAsync(_client, Model);
+        await Seed.VersionAsync(_client, Model, "1.0.0");
+        await Seed.VersionAsync(_client, Model, "1.1.0");
+        await Seed.VersionAsync(_client, Model, "2.0.0");
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("seed", ActorRole.Admin), "staging", Model,
+            [new SplitInfo("1.0.0", 100)], expectedRevision: 0, reason: "test", Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_healthy_canary_with_two_second_steps_goes_10_50_100_and_succeeds()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20, watchSeconds = 2 } });
+
+        await TickAsync(2);
+        Assert.Equal([("1.0.0", 90), ("1.1.0", 10)], await SplitsAsync());
+
+        await BakeAsync(healthyErrorsEvery: 0);
+        Assert.Equal([("1.0.0", 50), ("1.1.0", 50)], await SplitsAsync());
+        await BakeAsync(healthyErrorsEvery: 0);
+        Assert.Equal([("1.1.0", 100)], await SplitsAsync());
+        await BakeAsync(healthyErrorsEvery: 0);
+
+        var deployment = await GetAsync(id);
+        Assert.Equal("succeeded", deployment.GetProperty("status").GetString());
+        Assert.Equal(100, deployment.GetProperty("trafficPercent").GetInt32());
+        Assert.Contains(deployment.GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("outcome").GetString() == "Pass");
+        Assert.Equal(4, (await RouteAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task A_canary_with_half_its_requests_failing_rolls_back_and_names_the_verdict()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 30 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+
+        _factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await PostEventsAsync("1.0.0", 200, failEvery: 0);
+        await PostEventsAsync("1.1.0", 40, failEvery: 2);
+        await TickAsync(1);
+
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+        var deployment = await GetAsync(id);
+        Assert.Equal("rolledBack", deployment.GetProperty("status").GetString());
+        var verdictId = deployment.GetProperty("rollbackVerdictId").GetInt64();
+        var verdict = Assert.Single(deployment.GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("id").GetInt64() == verdictId);
+        Assert.Equal("Fail", verdict.GetProperty("outcome").GetString());
+        Assert.Contains(verdict.GetProperty("checks").EnumerateArray(), c => c.GetProperty("metric").GetString() == "errorRate" && c.GetProperty("canaryValue").GetDouble() == 50);
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("blueGreen")]
+    public async Task Direct_and_blue_green_switch_in_one_write_after_the_health_check_then_succeed_after_the_watch(string strategy)
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy, guard = new { watchSeconds = 5 } });
+        await TickAsync(1);
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+
+        await TickAsync(1);
+        Assert.Equal([("1.1.0", 100)], await SplitsAsync());
+        _factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        await TickAsync(1);
+
+        Assert.Equal("succeeded", (await GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(2, (await RouteAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task An_unhealthy_target_fails_before_any_traffic_moves()
+    {
+        await Seed.VersionAsync(_client, Model, "1.2.0", endpoint: "https://models.example.com/bad/1.2.0/");
+        var id = await CreateAsync(new { model = Model, version = "1.2.0", environment = "staging", strategy = "blueGreen" });
+        await TickAsync(2);
+
+        var deployment = await GetAsync(id);
+        Assert.Equal("failed", deployment.GetProperty("status").GetString());
+        Assert.Contains("health check failed", deployment.GetProperty("rollbackCause").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, (await RouteAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task Restarting_mid_step_continues_the_canary_without_shifting_twice()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20, watchSeconds = 2 } });
+        await TickAsync(2);
+        Assert.Equal(2, (await RouteAsync()).Revision);
+
+        var path = _factory.DatabasePath;
+        _client.Dispose();
+        var original = _factory;
+        await using (var restarted = new DeploymentFactoryOnFile(path))
+        {
+            _factory = restarted;
+            _client = restarted.CreateClient();
+            await TickAsync(1);
+            Assert.Equal(2, (await RouteAsync()).Revision);
+
+            await BakeAsync(healthyErrorsEvery: 0);
+            await BakeAsync(healthyErrorsEvery: 0);
+            await BakeAsync(healthyErrorsEvery: 0);
+            Assert.Equal("succeeded", (await GetAsync(id)).GetProperty("status").GetString());
+            Assert.Equal(4, (await RouteAsync()).Revision);
+            Assert.Equal(4, await CountAsync(db => db.AuditEntries.CountAsync(a => a.Action == "route.changed", Ct)));
+            _client.Dispose();
+            _client = original.CreateClient();
+            _factory = original;
+        }
+    }
+
+    [Fact]
+    public async Task A_shift_written_before_a_crash_is_confirmed_not_repeated()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+
+        // The crash: the 50% step was planned and written, but its confirmation never reached the deployment row.
+        await using (var db = await DbAsync())
+        {
+            var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
+            deployment.PlannedSplits = [new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }];
+            deployment.PlannedRevision = 3;
+            deployment.PlannedTrafficPercent = 50;
+            deployment.CurrentStep = 1;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("deployment-orchestrator", ActorRole.Operator), "staging", Model,
+            [new SplitInfo("1.0.0", 50), new SplitInfo("1.1.0", 50)], expectedRevision: 2, reason: "written before the crash", Ct);
+        await TickAsync(1);
+
+        Assert.Equal(3, (await RouteAsync()).Revision);
+        var after = await GetAsync(id);
+        Assert.Equal(50, after.GetProperty("trafficPercent").GetInt32());
+        Assert.Contains(after.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "traffic-shifted" && e.GetProperty("routeRevision").GetInt64() == 3);
+    }
+
+    [Fact]
+    public async Task Concurrent_promote_and_rollback_one_wins_the_other_gets_409()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+        var stamp = (await GetAsync(id)).GetProperty("concurrencyStamp").GetInt32();
+
+        var promote = _client.PostAsJsonAsync($"/api/v1/deployments/{id}/promote", new { expectedStamp = stamp }, Ct);
+        var rollback = _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "operator saw errors", expectedStamp = stamp }, Ct);
+        var codes = (await Task.WhenAll(promote, rollback)).Select(r => r.StatusCode).Order().ToList();
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], codes);
+        var loser = (await promote).StatusCode == HttpStatusCode.Conflict ? await promote : await rollback;
+        var problem = await loser.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("was changed by test-user", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_manual_rollback_needs_a_reason_and_appears_in_the_models_audit()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+
+        using var noReason = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = " " }, Ct);
+        await noReason.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "reason");
+        using var rollback = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "latency complaints from support" }, Ct);
+        var deployment = await rollback.ReadJsonAsync();
+
+        Assert.Equal("rolledBack", deployment.GetProperty("status").GetString());
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+        var audit = await (await _client.GetAsync($"/api/v1/audit?model={Model}", Ct)).ReadJsonAsync();
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "deployment.rolled-back"
+            && e.GetProperty("reason").GetString() == "latency complaints from support" && e.GetProperty("version").GetString() == "1.1.0");
+    }
+
+    [Fact]
+    public async Task Safety_rules_refuse_with_a_message_that_says_what_to_do()
+    {
+        using var breaking = await _client.PostAsJsonAsync("/api/v1/deployments", new { model = Model, version = "2.0.0", environment = "staging", strategy = "canary" }, Ct);
+        var problem = await breaking.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "acknowledgeBreakingChange");
+        Assert.Contains("Breaking change", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var unproven = await _client.PostAsJsonAsync("/api/v1/deployments", new { model = Model, version = "1.1.0", environment = "production", strategy = "canary" }, Ct);
+        var conflict = await unproven.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("Deploy it there first", conflict.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        using var second = await _client.PostAsJsonAsync("/api/v1/deployments", new { model = Model, version = "1.1.0", environment = "staging", strategy = "direct" }, Ct);
+        await second.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, await CountAsync(db => db.Deployments.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_snapshot_is_taken_before_the_deployment_and_diffs_against_the_moved_route()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+        var snapshotId = (await GetAsync(id)).GetProperty("snapshotId").GetInt64();
+
+        var detail = await (await _client.GetAsync($"/api/v1/snapshots/{snapshotId}", Ct)).ReadJsonAsync();
+
+        Assert.Equal(id, detail.GetProperty("snapshot").GetProperty("deploymentId").GetInt64());
+        Assert.False(detail.GetProperty("diff").GetProperty("identical").GetBoolean());
+        Assert.Contains(detail.GetProperty("diff").GetProperty("changes").EnumerateArray(), c => c.GetProperty("version").GetString() == "1.1.0" && c.GetProperty("currentWeight").GetInt32() == 10);
+    }
+
+    private async Task BakeAsync(int healthyErrorsEvery)
+    {
+        _factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        await PostEventsAsync("1.0.0", 100, healthyErrorsEvery);
+        await PostEventsAsync("1.1.0", 100, healthyErrorsEvery);
+        await TickAsync(1);
+    }
+
+    private async Task<long> CreateAsync(object body)
+    {
+        using var response = await _client.PostAsJsonAsync("/api/v1/deployments", body, Ct);
+        return (await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64();
+    }
+
+    private async Task<JsonElement> GetAsync(long id) => await (await _client.GetAsync($"/api/v1/deployments/{id}", Ct)).ReadJsonAsync();
+
+    private async Task TickAsync(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await _factory.GetRequiredService<DeploymentOrchestrator>().TickOnceAsync(Ct);
+        }
+    }
+
+    private async Task<RouteInfo> RouteAsync() => await _factory.GetRequiredService<RouteService>().GetAsync("staging", Model, Ct);
+
+    private async Task<List<(string, int)>> SplitsAsync() =>
+        [.. (await RouteAsync()).Splits.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))];
+
+    private async Task<RegistryDbContext> DbAsync() =>
+        await _factory.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContextAsync(Ct);
+
+    private async Task<int> CountAsync(Func<RegistryDbContext, Task<int>> count)
+    {
+        await using var db = await DbAsync();
+        return await count(db);
+    }
+
+    private async Task PostEventsAsync(string version, int count, int failEvery)
+    {
+        var events = Enumerable.Range(0, count).Select(i => new
+        {
+            model = Model,
+            version,
+            environment = "staging",
+            latencyMs = 100 + i % 20,
+            success = failEvery == 0 || i % failEvery != 0,
+            inputTokens = 200,
+            outputTokens = 80,
+        });
+        using var response = await _client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, Ct);
+        await response.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+}
