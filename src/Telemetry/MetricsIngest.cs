@@ -45,16 +45,18 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
         for (var i = 0; i < inputs.Length; i++)
         {
             var e = events[i];
-            inputs[i] = new MetricEventInput(
-                e.Series.Model,
-                e.Series.Version,
-                e.Series.Environment,
-                e.Timestamp == default ? null : e.Timestamp,
-                e.LatencyMs,
-                e.Success,
-                e.InputTokens,
-                e.OutputTokens,
-                e.ErrorType);
+            inputs[i] = new MetricEventInput
+            {
+                Model = e.Series.Model,
+                Version = e.Series.Version,
+                Environment = e.Series.Environment,
+                Timestamp = e.Timestamp == default ? null : e.Timestamp,
+                LatencyMs = e.LatencyMs,
+                Success = e.Success,
+                InputTokens = e.InputTokens,
+                OutputTokens = e.OutputTokens,
+                ErrorType = e.ErrorType,
+            };
         }
 
         return ValidateAndRecordAsync(inputs, cancellationToken);
