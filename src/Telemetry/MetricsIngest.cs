@@ -115,8 +115,7 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
         var report = new ErrorReport();
         var oldest = now - MaxAge;
         var newest = now + MaxFutureSkew;
-        var lastKey = default(SeriesKey);
-        var hasLast = false;
+        var recent = new RecentSeries<SeriesKey>();
         for (var i = 0; i < events.Count; i++)
         {
             var input = events[i];
@@ -136,14 +135,14 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             if (namesPresent)
             {
                 key = new SeriesKey(input.Environment!, input.Model!, input.Version!);
-                if (hasLast && SameNames(lastKey, key))
+                if (recent.TryFind(key, out var seen))
                 {
-                    key = lastKey;
+                    key = seen;
                 }
                 else if (known.TryGet(key, out var canonical))
                 {
-                    key = lastKey = canonical;
-                    hasLast = true;
+                    recent.Remember(canonical, canonical);
+                    key = canonical;
                 }
                 else
                 {
@@ -245,11 +244,6 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             report.Add(index, "version", $"Model '{key.Model}' has no version '{key.Version}'.");
         }
     }
-
-    private static bool SameNames(in SeriesKey a, in SeriesKey b) =>
-        string.Equals(a.Version, b.Version, StringComparison.Ordinal)
-        && string.Equals(a.Model, b.Model, StringComparison.Ordinal)
-        && string.Equals(a.Environment, b.Environment, StringComparison.Ordinal);
 
     private readonly record struct ValidationResult(ValidationErrors? Errors, bool UnknownName);
 
