@@ -7,11 +7,11 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// maximum, tokens.
 /// <para>
 /// Concurrency: every figure is guarded by one spin lock per bucket — one compare-and-swap to enter, a plain store to
-/// leave, with plain adds in between. Measured on the 2-core benchmark machine this costs less than the four to seven
-/// uncontended interlocked operations per event that atomic counters need (HdrHistogram's
-/// <c>IntConcurrentHistogram</c> alone uses four), and it keeps an event's figures consistent with each other for
-/// readers. The section is a few nanoseconds long, so writers of the same series and second rarely wait; a bucket is
-/// reset and given a new <see cref="Epoch"/> under its series' lock, only when it is reused for a different span.
+/// leave, with plain adds in between — instead of the four to seven atomic operations per event that interlocked
+/// counters need (HdrHistogram's <c>IntConcurrentHistogram</c> alone uses four), and it keeps an event's figures
+/// consistent with each other for readers. The section is a few nanoseconds long, so writers of the same series and
+/// second rarely wait; a bucket is reset and given a new <see cref="Epoch"/> under its series' lock, only when it is
+/// reused for a different span.
 /// </para>
 /// </summary>
 internal sealed class MetricBucket(long epoch)
