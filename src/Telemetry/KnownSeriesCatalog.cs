@@ -82,7 +82,7 @@ public sealed class KnownSeriesCatalog : IDisposable
                 .ToListAsync(cancellationToken);
             var models = await db.Models.AsNoTracking().Select(m => m.Name).ToListAsync(cancellationToken);
 
-            var series = new HashSet<SeriesKey>(environments.Count * versions.Count);
+            var series = new HashSet<SeriesKey>(environments.Count * versions.Count, SeriesKeyComparer.Instance);
             foreach (var environment in environments)
             {
                 foreach (var version in versions)

@@ -5,7 +5,8 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// <summary>
 /// The one histogram shape used for latency: microseconds from 0 to 600 s, two significant decimal digits.
 /// HdrHistogram with two digits keeps 128 sub-buckets per power of two, so any value it reports lies within
-/// 1/128 (&lt; 0.8%) of the recorded value: <b>percentiles carry a relative error of at most 1%</b>.
+/// 1/128 (&lt; 0.8%) of the recorded value, and the store reports the middle of a bucket (within 0.4%):
+/// <b>percentiles carry a relative error of at most 1%</b>.
 /// </summary>
 internal static class LatencyScale
 {
@@ -39,14 +40,15 @@ internal static class LatencyScale
 }
 
 /// <summary>
-/// The concurrent recorder of one bucket. Recording is lock-free (HdrHistogram's writer phaser); reading copies the raw
-/// counts without the per-index reader lock the base class would take, because readers here only ever merge counts.
+/// The histogram of one bucket: HdrHistogram's <see cref="IntHistogram"/> (its bucketing and index arithmetic, plain
+/// <c>int</c> counts), written only under its <see cref="MetricBucket"/>'s lock, which also guards the bucket's other
+/// figures. The raw counts are exposed so readers can merge buckets without HdrHistogram's per-value calls.
 /// </summary>
-internal sealed class LatencyRecorder() : IntConcurrentHistogram(1, LatencyScale.HighestMicros, LatencyScale.SignificantDigits)
+internal sealed class LatencyRecorder() : IntHistogram(1, LatencyScale.HighestMicros, LatencyScale.SignificantDigits)
 {
     public void CopyCountsTo(long[] target) => CopyCountsInto(target);
 
-    /// <summary>Adds raw counts (same layout) recorded elsewhere; safe alongside concurrent writers.</summary>
+    /// <summary>Adds raw counts (same layout) recorded elsewhere.</summary>
     public void AddCounts(long[] counts)
     {
         for (var i = 0; i < counts.Length; i++)

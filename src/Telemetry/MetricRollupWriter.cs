@@ -27,6 +27,7 @@ public sealed partial class MetricRollupWriter : BackgroundService
     private readonly TimeProvider _clock;
     private readonly IOptionsMonitor<TelemetryOptions> _options;
     private readonly ILogger<MetricRollupWriter> _logger;
+    // Never disposed: the host may dispose services before it stops them, and the final flush still needs it.
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     /// <summary>What this process has written per (series, minute), to write only differences.</summary>
@@ -66,16 +67,10 @@ public sealed partial class MetricRollupWriter : BackgroundService
         {
             await FlushAsync(includeCurrentMinute: true, cancellationToken);
         }
-        catch (Exception e) when (e is OperationCanceledException or DbUpdateException or InvalidOperationException)
+        catch (Exception e) when (e is OperationCanceledException or DbUpdateException or InvalidOperationException or ObjectDisposedException)
         {
             LogFinalFlushFailed(_logger, e);
         }
-    }
-
-    public override void Dispose()
-    {
-        _flushing.Dispose();
-        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

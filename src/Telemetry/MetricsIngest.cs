@@ -45,16 +45,18 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
         for (var i = 0; i < inputs.Length; i++)
         {
             var e = events[i];
-            inputs[i] = new MetricEventInput(
-                e.Series.Model,
-                e.Series.Version,
-                e.Series.Environment,
-                e.Timestamp == default ? null : e.Timestamp,
-                e.LatencyMs,
-                e.Success,
-                e.InputTokens,
-                e.OutputTokens,
-                e.ErrorType);
+            inputs[i] = new MetricEventInput
+            {
+                Model = e.Series.Model,
+                Version = e.Series.Version,
+                Environment = e.Series.Environment,
+                Timestamp = e.Timestamp == default ? null : e.Timestamp,
+                LatencyMs = e.LatencyMs,
+                Success = e.Success,
+                InputTokens = e.InputTokens,
+                OutputTokens = e.OutputTokens,
+                ErrorType = e.ErrorType,
+            };
         }
 
         return ValidateAndRecordAsync(inputs, cancellationToken);
@@ -113,8 +115,7 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
         var report = new ErrorReport();
         var oldest = now - MaxAge;
         var newest = now + MaxFutureSkew;
-        var lastKey = default(SeriesKey);
-        var hasLast = false;
+        var recent = new RecentSeries<SeriesKey>();
         for (var i = 0; i < events.Count; i++)
         {
             var input = events[i];
@@ -134,14 +135,14 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             if (namesPresent)
             {
                 key = new SeriesKey(input.Environment!, input.Model!, input.Version!);
-                if (hasLast && SameNames(lastKey, key))
+                if (recent.TryFind(key, out var seen))
                 {
-                    key = lastKey;
+                    key = seen;
                 }
                 else if (known.TryGet(key, out var canonical))
                 {
-                    key = lastKey = canonical;
-                    hasLast = true;
+                    recent.Remember(canonical, canonical);
+                    key = canonical;
                 }
                 else
                 {
@@ -243,11 +244,6 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             report.Add(index, "version", $"Model '{key.Model}' has no version '{key.Version}'.");
         }
     }
-
-    private static bool SameNames(in SeriesKey a, in SeriesKey b) =>
-        string.Equals(a.Version, b.Version, StringComparison.Ordinal)
-        && string.Equals(a.Model, b.Model, StringComparison.Ordinal)
-        && string.Equals(a.Environment, b.Environment, StringComparison.Ordinal);
 
     private readonly record struct ValidationResult(ValidationErrors? Errors, bool UnknownName);
 

@@ -84,27 +84,24 @@ internal sealed class SeriesBuckets
 
             void Take(MetricBucket bucket)
             {
-                var count = bucket.Count;
-                if (count == 0)
+                var figures = bucket.Read(withPercentiles ? _counts : null);
+                if (figures.Count == 0)
                 {
                     return;
                 }
 
-                requests += count;
-                errors += Volatile.Read(ref bucket.Errors);
-                sum += Volatile.Read(ref bucket.LatencySumMicros);
-                input += Volatile.Read(ref bucket.InputTokens);
-                output += Volatile.Read(ref bucket.OutputTokens);
-                max = Math.Max(max, Volatile.Read(ref bucket.MaxMicros));
-                if (!withPercentiles)
+                requests += figures.Count;
+                errors += figures.Errors;
+                sum += figures.LatencySumMicros;
+                input += figures.InputTokens;
+                output += figures.OutputTokens;
+                max = Math.Max(max, figures.MaxMicros);
+                if (withPercentiles)
                 {
-                    return;
-                }
-
-                bucket.Histogram.CopyCountsTo(_counts!);
-                for (var i = 0; i < _merged!.Length; i++)
-                {
-                    _merged[i] += _counts![i];
+                    for (var i = 0; i < _merged!.Length; i++)
+                    {
+                        _merged[i] += _counts![i];
+                    }
                 }
             }
 
@@ -265,7 +262,8 @@ internal sealed class SeriesBuckets
         return bucket;
     }
 
-    private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : ((value + 1) / divisor) - 1;
+    // Seconds count from 0001-01-01, so they are never negative: plain division by the constants is exact (and cheap).
+    private static long FloorDiv(long value, long divisor) => value / divisor;
 
-    private static long FloorMod(long value, long divisor) => value - (FloorDiv(value, divisor) * divisor);
+    private static long FloorMod(long value, long divisor) => value % divisor;
 }

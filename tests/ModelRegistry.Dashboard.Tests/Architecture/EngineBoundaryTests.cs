@@ -9,7 +9,7 @@ namespace ModelRegistry.Dashboard.Tests.Architecture;
 /// </summary>
 public sealed class EngineBoundaryTests
 {
-    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health"];
+    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health", "Deployments"];
 
     private static readonly string[] ForbiddenNamespaces = ["Microsoft.AspNetCore", "MudBlazor", "Microsoft.JSInterop"];
 

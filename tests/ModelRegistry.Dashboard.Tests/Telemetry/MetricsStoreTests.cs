@@ -197,6 +197,29 @@ public sealed class MetricsStoreTests
     }
 
     [Fact]
+    public void Many_series_whose_names_share_a_hash_stay_apart()
+    {
+        var store = NewStore();
+        // Names that differ only before their last four characters share the cheap lookup hash.
+        var keys = Enumerable.Range(0, 300).Select(i => new SeriesKey("staging", $"model-{i}-suffix", "1.0.0")).ToList();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            for (var n = 0; n <= i % 5; n++)
+            {
+                store.Record(Event(10, series: keys[i]));
+            }
+        }
+
+        Assert.Equal(300, store.ActiveSeries.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            // A key made of other string instances with the same names finds the same series.
+            var copy = new SeriesKey(new string(keys[i].Environment.AsSpan()), new string(keys[i].Model.AsSpan()), new string(keys[i].Version.AsSpan()));
+            Assert.Equal((i % 5) + 1, store.Summarize(copy, TimeSpan.FromSeconds(60)).Requests);
+        }
+    }
+
+    [Fact]
     public void Prometheus_label_values_are_escaped()
     {
         Assert.Equal("a\\\"b\\\\c\\nd", PrometheusExposition.EscapeLabelValue("a\"b\\c\nd"));
