@@ -93,7 +93,7 @@ public sealed class VerdictSimulationTests(ITestOutputHelper output)
             $"5× (10% vs 2%): {Percent(within200, Runs)} failed within 200 canary requests; median {median}, " +
             $"p95 {requestsToFail[(int)(requestsToFail.Count * 0.95)]}, worst {requestsToFail[^1]}; {neverFailed} not failed by {MaxCanaryRequests}.");
         // Not 100%: a 10% canary that happens to show ~5% errors over 200 requests looks like noise at the level the A/A
-        // bar needs; seen as a rate that is about 2–3% of runs (binomial tail), the rest fail by ~300.
+        // bar needs. That is 2–3% of runs (the binomial tail); they fail by ~300.
         Assert.True(within200 >= Runs * 0.95, $"only {within200} of {Runs} failed within 200 requests");
         Assert.True(median <= 100, $"median {median}");
     }
