@@ -14,12 +14,17 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// <list type="bullet">
 /// <item><b>Error rate</b>: the lower Wilson bound of the canary's error rate is above the limit.</item>
 /// <item><b>Success rate</b> (when set): the upper Wilson bound of the success rate is below the minimum.</item>
-/// <item><b>Error-rate increase</b>: the canary's error rate is more than the allowed points above the baseline's
-/// <em>and</em> higher than the baseline's by Fisher's exact test. The allowed increase is a practical threshold on the
-/// observed figures; the test says the difference is not noise. (This is the effect-size-plus-significance rule of
-/// Netflix/Spinnaker Kayenta's Mann–Whitney judge.) Testing instead "worse by more than the allowed points" would need
-/// ~500 canary requests to catch a 10%-vs-2% canary at 99%; this rule catches it in ~50–100 (see the simulation tests).
-/// Fisher's test is exact for the few errors of the first requests, where a z-test rejects too often.</item>
+/// <item><b>Error-rate increase</b>: the canary's error rate is higher than the baseline's by Fisher's exact test
+/// (exact for the few errors of the first requests, where a z-test rejects too often), <em>and</em> the upper
+/// confidence bound of the increase (Newcombe's interval) is above the allowed points — "certainly worse, and not shown
+/// to be within the allowance". Testing instead "certainly worse by more than the allowance" would need ~500 canary
+/// requests to catch a 10%-vs-2% canary at 99% (only 3 of the 8 points are beyond the allowance), against the issue's
+/// 200. Because this check is the one that sees a real difference early, its test is the one repeated looks threaten:
+/// its p-value must be below (1 − confidence) / <see cref="RepeatedLooks"/>, a Pocock-style constant boundary
+/// (S. J. Pocock, Biometrika 64, 1977: the nominal level for ~50 equally spaced looks is about a tenth of the overall
+/// one) that holds the whole canary's false-fail rate below 1 − confidence (the simulation tests measure it).
+/// Evaluating every second adds looks at nearly the same data, which adds little. Recorded: the p-value, and as the bound the baseline's
+/// rate plus the upper bound of the increase, against the threshold baseline + allowance.</item>
 /// <item><b>Average latency</b>: the lower bound of the mean (normal approximation, spread inferred as in
 /// <see cref="LatencySpread"/>) is above the limit.</item>
 /// <item><b>p95 latency</b> (when set): the lower bound of the p95 (sample-quantile asymptotics under the same model)
@@ -33,12 +38,15 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// over ≥50 requests for any plausible token distribution.</item>
 /// </list>
 /// The relative checks are skipped without a baseline or when the baseline has fewer than the minimum requests.
-/// Each check keeps a per-evaluation false-alarm rate of 1 − confidence; the orchestrator evaluates every tick, so
-/// repeated looks add up — the allowed margins (5 points, 50%) are what keep the A/A false-fail rate near zero in the
-/// simulation; with a margin of 0 expect several percent over a canary's life.
+/// The other checks keep a per-evaluation false-alarm rate of 1 − confidence: their limits sit far from healthy
+/// figures (an absolute limit, or a 50% margin over the baseline), so repeated looks at a healthy canary add almost
+/// nothing; with a relative margin of 0 they would add up to several percent over a canary's life.
 /// </summary>
 public static class VerdictEvaluator
 {
+    /// <summary>The error-rate comparison's p-value must be below (1 − confidence) divided by this (see the class).</summary>
+    public const int RepeatedLooks = 10;
+
     /// <summary>Judges <paramref name="canary"/> against <paramref name="rules"/> and, for the relative limits, <paramref name="baseline"/>.</summary>
     /// <exception cref="Core.ValidationFailedException">The rules are invalid (fields named <c>guard.*</c>).</exception>
     /// <exception cref="ArgumentException">A summary's figures are inconsistent (negative, or more errors than requests).</exception>
@@ -172,7 +180,8 @@ public static class VerdictEvaluator
         public MetricCheck ErrorRateIncrease()
         {
             var allowed = _rules.MaxErrorRateIncrease;
-            var comparison = $"error rate > baseline + {Number(allowed)} points, and above the baseline by Fisher's exact test at {_level}";
+            var comparison = $"error rate above the baseline's by Fisher's exact test (p < {Number(_alpha / RepeatedLooks)}), " +
+                             $"and its {_level} upper bound above baseline + {Number(allowed)} points";
             var rate = CanaryErrorPercent;
             if (Baseline is not { } baseline)
             {
@@ -183,13 +192,16 @@ public static class VerdictEvaluator
             var increase = rate - baselineRate;
             var limit = baselineRate + allowed;
             var p = Statistics.FisherExactPValue(_canary.Errors, N, baseline.Errors, baseline.Requests);
+            var upper = 100 * Statistics.NewcombeDifferenceInterval(_canary.Errors, N, baseline.Errors, baseline.Requests, _z).Upper;
             var head = $"Error rate {Number(rate)}% vs the baseline's {Number(baselineRate)}%";
-            var (result, reason) = increase <= allowed
-                ? (CheckResult.Passed, $"{head}: within {Number(allowed)} points.")
-                : p < _alpha
-                    ? (CheckResult.Failed, $"{head}: {Number(increase)} points higher (allowed {Number(allowed)}), {PValue(p)} by Fisher's exact test.")
-                    : (CheckResult.Passed, $"{head}: {Number(increase)} points higher (allowed {Number(allowed)}), but not at {_level} confidence ({PValue(p)}): not yet a breach.");
-            return Check(VerdictMetrics.ErrorRateIncrease, "%", rate, baselineRate, limit, comparison, p, null, result, reason);
+            var (result, reason) = p >= _alpha / RepeatedLooks
+                ? increase <= allowed
+                    ? (CheckResult.Passed, $"{head}: within {Number(allowed)} points.")
+                    : (CheckResult.Passed, $"{head}: {Number(increase)} points higher (allowed {Number(allowed)}), but not shown to be higher at all ({PValue(p)}): not yet a breach.")
+                : upper > allowed
+                    ? (CheckResult.Failed, $"{head}: higher by Fisher's exact test ({PValue(p)}), and possibly by up to {Number(upper)} points (allowed {Number(allowed)}).")
+                    : (CheckResult.Passed, $"{head}: higher ({PValue(p)}), but by at most {Number(upper)} points at {_level} confidence, within the allowed {Number(allowed)}.");
+            return Check(VerdictMetrics.ErrorRateIncrease, "%", rate, baselineRate, limit, comparison, p, baselineRate + upper, result, reason);
         }
 
         public MetricCheck SuccessRate()
