@@ -34,6 +34,7 @@ internal sealed partial class RolloutsBroadcaster(
                     {
                         ChangeKind.RouteChanged => "RouteChanged",
                         ChangeKind.AlertChanged => "AlertChanged",
+                        ChangeKind.DeploymentChanged => "DeploymentChanged",
                         _ => null,
                     };
                     if (method is not null)

@@ -5,7 +5,7 @@ namespace ModelRegistry.Dashboard.Hubs;
 
 /// <summary>
 /// <c>/hubs/rollouts</c>, for clients that are not this dashboard (the dashboard itself follows the in-process notifier).
-/// Every client receives <c>RouteChanged</c> and <c>AlertChanged</c>; a client that subscribes to an (environment, model)
+/// Every client receives <c>RouteChanged</c>, <c>DeploymentChanged</c> and <c>AlertChanged</c>; a client that subscribes to an (environment, model)
 /// also receives <c>MetricsTick</c> for it once a second.
 /// </summary>
 public sealed class RolloutsHub : Hub

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Components.Dialogs;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Live;
+using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
+using MudBlazor;
+
+namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
+
+/// <summary>
+/// One deployment: progress, the live route, new-vs-stable figures each second, the verdicts with their evidence,
+/// and the commands. Follows deployment and route changes live; a refused command shows the engine's reason.
+/// </summary>
+public sealed partial class DeploymentDetail
+{
+    private static readonly TimeSpan FigureWindow = TimeSpan.FromSeconds(60);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _figuresLoop;
+    private DeploymentInfo? _deployment;
+    private RouteInfo? _route;
+    private bool _notFound;
+    private List<(string Label, MetricsSummary Summary)> _figures = [];
+    private List<BreadcrumbItem> _breadcrumbs = [];
+
+    [Parameter]
+    public long Id { get; set; }
+
+    [Inject]
+    public required DeploymentService Deployments { get; init; }
+
+    [Inject]
+    public required RouteService Routes { get; init; }
+
+    [Inject]
+    public required IMetricsReader Metrics { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required CurrentActor CurrentActor { get; init; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _breadcrumbs = [new("Deployments", "/deployments"), new($"#{Id}", null, disabled: true)];
+        await LoadAsync();
+        _figuresLoop ??= RefreshFiguresAsync(_stopping.Token);
+    }
+
+    protected override bool IsRelevant(Change change) =>
+        change.Kind is ChangeKind.DeploymentChanged or ChangeKind.RouteChanged && (_deployment is null || change.Model == _deployment.Model);
+
+    protected override Task OnChangesAsync(IReadOnlyList<Change> changes) => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _deployment = await Deployments.GetAsync(Id);
+            _notFound = false;
+        }
+        catch (NotFoundException)
+        {
+            _notFound = true;
+            return;
+        }
+
+        try
+        {
+            _route = await Routes.GetAsync(_deployment.Environment, _deployment.Model);
+        }
+        catch (NotFoundException)
+        {
+            _route = null;
+        }
+
+        ReadFigures();
+    }
+
+    private void ReadFigures()
+    {
+        if (_deployment is not { } d)
+        {
+            return;
+        }
+
+        var figures = new List<(string, MetricsSummary)> { ($"{d.ToVersion} (new)", Metrics.Summarize(new SeriesKey(d.Environment, d.Model, d.ToVersion), FigureWindow)) };
+        if (d.FromVersion is { } stable)
+        {
+            figures.Add(($"{stable} (stable)", Metrics.Summarize(new SeriesKey(d.Environment, d.Model, stable), FigureWindow)));
+        }
+
+        _figures = figures;
+    }
+
+    private async Task RefreshFiguresAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await InvokeAsync(() =>
+                {
+                    ReadFigures();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Page closed.
+        }
+    }
+
+    private async Task RunAsync(Func<Actor, Task> command)
+    {
+        try
+        {
+            await command(await CurrentActor.GetAsync());
+        }
+        catch (OperationException refused)
+        {
+            Snackbar.Add(refused.Message, Severity.Error);
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task RollbackAsync()
+    {
+        var parameters = new DialogParameters<RollbackDialog> { { x => x.Deployment, _deployment! } };
+        var dialog = await Dialogs.ShowAsync<RollbackDialog>("Roll back", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add($"Deployment #{Id} rolled back.", Severity.Warning);
+            await LoadAsync();
+        }
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await _stopping.CancelAsync();
+        if (_figuresLoop is not null)
+        {
+            await _figuresLoop;
+        }
+
+        _stopping.Dispose();
+        await base.DisposeAsyncCore();
+    }
+}

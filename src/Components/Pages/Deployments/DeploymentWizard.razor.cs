@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Deployments.Verdicts;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+using MudBlazor;
+
+namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
+
+/// <summary>
+/// The guided path to a deployment: model/version → environment → strategy (with its trade-off) → guard rules → review
+/// (compatibility, protected environment, snapshot) → launch. The engine checks everything again on launch and its
+/// refusal is shown on the review step as it is.
+/// </summary>
+public sealed partial class DeploymentWizard
+{
+    private static readonly (DeploymentStrategy Strategy, string TradeOff)[] StrategyTradeOffs =
+    [
+        (DeploymentStrategy.Canary, "Moves traffic in steps (10% → 50% → 100%), holding each while guard rules compare the new version with the stable one; rolls back by itself on a breach. Slowest, safest."),
+        (DeploymentStrategy.BlueGreen, "Health-checks the new version while the old one serves everything, then flips 100% at once; the old version stays ready as the instant rollback target. No gradual exposure."),
+        (DeploymentStrategy.Direct, "Switches 100% of traffic at once. Fastest; a brief window of errors is possible while clients reconnect. Refused for a breaking change into a protected environment."),
+    ];
+
+    private IReadOnlyList<string> _models = [];
+    private IReadOnlyList<VersionInfo> _versions = [];
+    private IReadOnlyList<EnvironmentInfo> _environments = [];
+    private IReadOnlyList<RouteInfo> _routes = [];
+    private int _step;
+    private string? _model;
+    private string? _version;
+    private string? _environment;
+    private DeploymentStrategy _strategy = DeploymentStrategy.Canary;
+    private string _canarySteps = "10, 50, 100";
+    private int _stepSeconds = 60;
+    private GuardRules _guard = GuardRules.Default;
+    private bool _acknowledgeBreaking;
+    private string? _reason;
+    private string? _stepError;
+    private string? _launchError;
+    private bool _launching;
+
+    [SupplyParameterFromQuery(Name = "model")]
+    public string? ModelFromQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = "version")]
+    public string? VersionFromQuery { get; set; }
+
+    [Inject]
+    public required ModelService Models { get; init; }
+
+    [Inject]
+    public required VersionService Versions { get; init; }
+
+    [Inject]
+    public required RouteService Routes { get; init; }
+
+    [Inject]
+    public required DeploymentService Deployments { get; init; }
+
+    [Inject]
+    public required CurrentActor CurrentActor { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    private string? StableVersion => _routes.FirstOrDefault(r => r.Environment == _environment)?.PrimaryVersion;
+
+    private bool IsProtected => _environments.FirstOrDefault(e => e.Name == _environment)?.Protected ?? false;
+
+    private bool BreakingChange => StableVersion is { } stable && _version is { } target && !Compatibility.Between(stable, target).Compatible;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _models = [.. (await Models.SearchAsync(new ModelQuery(PageSize: 200))).Items.Select(m => m.Name)];
+        _environments = await Routes.ListEnvironmentsAsync();
+        _environment = _environments.FirstOrDefault(e => !e.Protected)?.Name;
+        if (ModelFromQuery is { } model && _models.Contains(model))
+        {
+            await OnModelChanged(model);
+            _version = _versions.Any(v => v.Version == VersionFromQuery) ? VersionFromQuery : _version;
+        }
+    }
+
+    private async Task OnModelChanged(string? model)
+    {
+        _model = model;
+        _versions = model is null ? [] : await Versions.ListAsync(model);
+        _routes = model is null ? [] : await Routes.ListAsync(model: model);
+        _version = _versions.FirstOrDefault(v => v.Status == VersionStatus.Active)?.Version;
+    }
+
+    private static string StrategyLabel(DeploymentStrategy strategy) => strategy switch
+    {
+        DeploymentStrategy.BlueGreen => "Blue-green",
+        DeploymentStrategy.Canary => "Canary",
+        _ => "Direct",
+    };
+
+    private Task OnPreviewInteraction(StepperInteractionEventArgs args)
+    {
+        _stepError = null;
+        if (args.Action != StepAction.Complete)
+        {
+            return Task.CompletedTask;
+        }
+
+        _stepError = args.StepIndex switch
+        {
+            0 when _model is null || _version is null => "Choose a model and a version.",
+            1 when _environment is null => "Choose an environment.",
+            1 when StableVersion == _version => $"{_environment} already serves {_version} with all its traffic.",
+            2 when _strategy == DeploymentStrategy.Canary && ParseSteps() is null => "Canary steps must be whole percentages, ascending, ending at 100.",
+            _ => null,
+        };
+        args.Cancel = _stepError is not null;
+        return Task.CompletedTask;
+    }
+
+    private List<int>? ParseSteps()
+    {
+        var parts = _canarySteps.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var steps = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, out var step) || step is < 1 or > 100 || (steps.Count > 0 && step <= steps[^1]))
+            {
+                return null;
+            }
+
+            steps.Add(step);
+        }
+
+        return steps.Count > 0 && steps[^1] == 100 ? steps : null;
+    }
+
+    private async Task LaunchAsync()
+    {
+        _launchError = null;
+        _launching = true;
+        try
+        {
+            var request = new CreateDeploymentRequest(
+                _model,
+                _version,
+                _environment,
+                _strategy switch { DeploymentStrategy.BlueGreen => "blueGreen", DeploymentStrategy.Canary => "canary", _ => "direct" },
+                _strategy == DeploymentStrategy.Canary ? new CanaryPlanInput(ParseSteps(), _stepSeconds) : null,
+                _guard,
+                _acknowledgeBreaking,
+                _reason);
+            var created = await Deployments.CreateAsync(await CurrentActor.GetAsync(), request);
+            Navigation.NavigateTo($"/deployments/{created.Id}");
+        }
+        catch (OperationException refused)
+        {
+            _launchError = refused.Message;
+        }
+        finally
+        {
+            _launching = false;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using ModelRegistry.Dashboard.EndToEnd.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace ModelRegistry.Dashboard.EndToEnd;
+
+/// <summary>
+/// Launch through the wizard, watch the deployment page, and get back to the stable version — automatically on bad
+/// metrics, or by an operator's click with a reason that lands on the version timeline.
+/// </summary>
+public sealed class DeploymentFlowTests : EndToEndTest
+{
+    private static readonly int[] CanarySteps = [10, 50, 100];
+
+    // Only the traffic the tests send: the verdicts are about known numbers.
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Demo:Traffic:Enabled"] = "false",
+    };
+
+    [Fact]
+    public async Task A_canary_launched_through_the_wizard_rolls_back_on_bad_metrics_and_the_page_shows_the_verdict_without_reload()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/new?model=support-chat&version=1.1.0");
+
+        await Expect(page.GetByTestId("wizard")).ToContainTextAsync("support-chat@1.1.0");
+        await page.GetByTestId("wizard-next").ClickAsync();                       // → environment (staging preselected)
+        await page.GetByTestId("wizard-next").ClickAsync();                       // → strategy (canary preselected)
+        await page.GetByTestId("wizard-step-seconds").FillAsync("30");
+        await page.GetByTestId("wizard-next").ClickAsync();                       // → guard rules
+        await page.GetByTestId("wizard-next").ClickAsync();                       // → review
+        await Expect(page.GetByTestId("review-compatibility")).ToContainTextAsync("Compatible");
+        await Expect(page.GetByTestId("review-snapshot")).ToBeVisibleAsync();
+        await page.GetByTestId("wizard-reason").FillAsync("Order lookups, take two");
+        await page.GetByTestId("wizard-launch").ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/deployments/\\d+$"));
+        await page.EvaluateAsync("() => window.__sameDocument = true"); // a reload would lose it
+        await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("progressing", new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("traffic-percent")).ToContainTextAsync("10%");
+        // Without traffic yet, the page shows the canary's first verdict: insufficient data, never a pass.
+        await Expect(page.GetByTestId("verdicts").GetByTestId("verdict-outcome").First).ToHaveTextAsync("InsufficientData", new() { Timeout = 10_000 });
+
+        // The canary fails half its requests; the stable version is fine.
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        await PostAsync(http, "1.2.0", 900, failEvery: 0, ct);
+        await PostAsync(http, "1.1.0", 100, failEvery: 2, ct);
+
+        await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("rolled back", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("rollback-cause")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("verdicts").GetByTestId("verdict-outcome").First).ToHaveTextAsync("Fail");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+
+        var route = await http.GetFromJsonAsync<JsonElement>("/api/v1/environments/staging/routes/support-chat", ct);
+        var splits = route.GetProperty("splits").EnumerateArray().Select(s => (s.GetProperty("version").GetString(), s.GetProperty("weight").GetInt32())).ToList();
+        Assert.Equal([("1.2.0", 90), ("2.0.0", 10)], splits); // the demo's pre-deployment split, restored
+    }
+
+    [Fact]
+    public async Task A_manual_rollback_needs_a_reason_and_the_reason_appears_on_the_version_timeline()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        using var created = await http.PostAsJsonAsync("/api/v1/deployments", new
+        {
+            model = "code-assist", version = "1.0.0", environment = "staging", strategy = "canary",
+            canary = new { steps = CanarySteps, stepSeconds = 600 }, acknowledgeBreakingChange = true,
+        }, ct);
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+
+        var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/{id}");
+        await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("progressing", new() { Timeout = 20_000 });
+        await page.GetByTestId("rollback").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByTestId("confirm-rollback").ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Say why you are rolling back.");
+        await dialog.GetByTestId("rollback-reason").FillAsync("p95 doubled on the IDE dashboards");
+        await dialog.GetByTestId("confirm-rollback").ClickAsync();
+
+        await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("rolled back");
+        var model = await Browser.OpenAsync($"{Server.BaseUrl}/models/code-assist");
+        var rolledBack = model.GetByTestId("timeline-item").Filter(new() { HasText = "rolled back" });
+        await Expect(rolledBack.First).ToContainTextAsync("p95 doubled on the IDE dashboards");
+        await Expect(rolledBack.First).ToContainTextAsync("e2e-operator");
+    }
+
+    private static async Task PostAsync(HttpClient http, string version, int count, int failEvery, CancellationToken ct)
+    {
+        var events = Enumerable.Range(0, count).Select(i => new
+        {
+            model = "support-chat", version, environment = "staging", latencyMs = 140 + i % 30,
+            success = failEvery == 0 || i % failEvery != 0, inputTokens = 250, outputTokens = 150,
+        }).ToArray();
+        using var response = await http.PostAsJsonAsync("/api/v1/metrics/events", new { events }, ct);
+        response.EnsureSuccessStatusCode();
+    }
+}
