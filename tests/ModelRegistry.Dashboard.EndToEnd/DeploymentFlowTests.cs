@@ -27,17 +27,20 @@ public sealed class DeploymentFlowTests : EndToEndTest
         var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/new?model=support-chat&version=1.1.0");
 
         await Expect(page.GetByTestId("wizard")).ToContainTextAsync("support-chat@1.1.0");
-        await page.GetByTestId("wizard-next").ClickAsync();                       // → environment (staging preselected)
-        await page.GetByTestId("wizard-next").ClickAsync();                       // → strategy (canary preselected)
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await Expect(page.GetByTestId("wizard-environment")).ToBeVisibleAsync();    // staging preselected
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await Expect(page.GetByTestId("wizard-step-seconds")).ToBeVisibleAsync();   // canary preselected
         await page.GetByTestId("wizard-step-seconds").FillAsync("30");
-        await page.GetByTestId("wizard-next").ClickAsync();                       // → guard rules
-        await page.GetByTestId("wizard-next").ClickAsync();                       // → review
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await Expect(page.GetByTestId("guard-rules")).ToBeVisibleAsync();
+        await page.GetByTestId("wizard-next").ClickAsync();
         await Expect(page.GetByTestId("review-compatibility")).ToContainTextAsync("Compatible");
         await Expect(page.GetByTestId("review-snapshot")).ToBeVisibleAsync();
         await page.GetByTestId("wizard-reason").FillAsync("Order lookups, take two");
         await page.GetByTestId("wizard-launch").ClickAsync();
 
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/deployments/\\d+$"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/deployments/\\d+$"), new() { Timeout = 15_000 });
         await page.EvaluateAsync("() => window.__sameDocument = true"); // a reload would lose it
         await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("progressing", new() { Timeout = 20_000 });
         await Expect(page.GetByTestId("traffic-percent")).ToContainTextAsync("10%");
