@@ -71,7 +71,11 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         // Health badges read the probe results the health monitor would write; the tests record them directly.
         Services.AddOptions<HealthOptions>();
         Services.AddSingleton<HealthRegistry>();
-        Services.AddSingleton<ModelRegistry.Dashboard.Alerts.AlertService>();
+
+        // Deployment commands and queries (the orchestrator is not started: pages only read and command).
+        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.SnapshotService>();
+        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.DeploymentTransitions>();
+        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.DeploymentService>();
 
         // Live metrics as the ingest records them; no rollup writer (nothing here reads history).
         Services.AddOptions<TelemetryOptions>();

@@ -1,0 +1,67 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Components.Controls;
+using ModelRegistry.Dashboard.Components.Pages.Snapshots;
+using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Routing;
+
+namespace ModelRegistry.Dashboard.Components.Tests.Pages;
+
+public sealed class SnapshotsPageTests : DashboardTestContext
+{
+    private SnapshotService Snapshots => Services.GetRequiredService<SnapshotService>();
+
+    private DeploymentService Deployments => Services.GetRequiredService<DeploymentService>();
+
+    [Fact]
+    public async Task A_snapshot_shows_how_the_route_changed_since_and_restoring_it_needs_a_reason()
+    {
+        await SeedModelAsync("support-chat");
+        await SeedVersionAsync("support-chat", "1.2.0");
+        await SeedVersionAsync("support-chat", "1.3.0");
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
+        var snapshot = await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)], 1, "experiment", Cancellation);
+
+        var cut = RenderWithProviders(Page<SnapshotsPage>());
+        cut.WaitForAssertion(() =>
+        {
+            var diff = Normalize(cut.Find("[data-testid=snapshot-diff]").TextContent);
+            Assert.Contains("1.2.0: 100% → now 50%", diff, StringComparison.Ordinal);
+            Assert.Contains("1.3.0: 0% → now 50%", diff, StringComparison.Ordinal);
+        });
+
+        cut.Find("[data-testid=restore]").Click();
+        cut.WaitForElement("[data-testid=confirm-restore]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Say why you are restoring it.", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(2, (await Routes.GetAsync("staging", "support-chat", Cancellation)).Splits.Count);
+
+        cut.Find("[data-testid=restore-reason] textarea, textarea[data-testid=restore-reason]").Change("experiment over");
+        cut.Find("[data-testid=confirm-restore]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("same as now", cut.Find("[data-testid=snapshot-diff]").TextContent, StringComparison.Ordinal));
+        var route = await Routes.GetAsync("staging", "support-chat", Cancellation);
+        Assert.Equal([new SplitInfo("1.2.0", 100)], route.Splits);
+        Assert.Equal(snapshot.Id, (await Snapshots.ListAsync("support-chat", "staging", Cancellation)).Single(s => s.Reason == "before the experiment").Id);
+    }
+
+    [Fact]
+    public async Task A_deployment_launched_elsewhere_appears_among_active_deployments_live()
+    {
+        await SeedModelAsync("support-chat");
+        await SeedVersionAsync("support-chat", "1.2.0");
+        await SeedVersionAsync("support-chat", "1.3.0");
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
+        var cut = Render<ActiveDeployments>(p => p.Add(c => c.Model, "support-chat"));
+        Assert.Empty(cut.FindAll("[data-testid=active-deployments]"));
+
+        var created = await Deployments.CreateAsync(Seeder, new CreateDeploymentRequest("support-chat", "1.3.0", "staging", "canary"), Cancellation);
+
+        cut.WaitForAssertion(() =>
+        {
+            var text = Normalize(cut.Find("[data-testid=active-deployments]").TextContent);
+            Assert.Contains($"#{created.Id} support-chat@1.3.0 → staging", text, StringComparison.Ordinal);
+            Assert.Contains("pending", text, StringComparison.Ordinal);
+        });
+    }
+}
