@@ -6,7 +6,10 @@ namespace ModelRegistry.Dashboard.Benchmarks;
 /// <summary>Not top-level statements: those would declare a second <c>Program</c>, hiding the app's.</summary>
 internal static class BenchmarkEntry
 {
-    /// <summary><c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; anything else goes to BenchmarkDotNet.</summary>
+    /// <summary>
+    /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
+    /// the time-to-rollback driver; anything else goes to BenchmarkDotNet.
+    /// </summary>
     public static async Task Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "--load")
@@ -14,6 +17,20 @@ internal static class BenchmarkEntry
             var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
             var clients = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
             await IngestLoadDriver.RunAsync(TimeSpan.FromSeconds(seconds), clients);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--rollback")
+        {
+            var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+            var rates = args.Length > 2 ? args[2].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToList() : [100];
+            var healthySeconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+            if (runs is < 1 or > 100 || rates.Any(r => r is < 10 or > 5_000) || healthySeconds is < 0 or > 30)
+            {
+                throw new ArgumentException("--rollback [runs 1–100] [rps 10–5000, comma-separated] [healthySeconds 0–30]");
+            }
+
+            await RollbackLatencyDriver.RunAsync(runs, rates, healthySeconds);
             return;
         }
 
