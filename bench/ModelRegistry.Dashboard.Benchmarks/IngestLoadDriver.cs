@@ -48,11 +48,11 @@ internal static class IngestLoadDriver
 
             using (var setup = new HttpClient { BaseAddress = address })
             {
-                await WaitUntilServingAsync(setup);
-                await Expect(await setup.PostAsJsonAsync("/api/v1/models", new { name = Model }), HttpStatusCode.Created);
+                await DriverHttp.WaitUntilServingAsync(setup);
+                await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync("/api/v1/models", new { name = Model }), HttpStatusCode.Created);
                 foreach (var version in new[] { "1.0.0", "1.1.0" })
                 {
-                    await Expect(await setup.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = $"https://models.example.com/{version}/" }), HttpStatusCode.Created);
+                    await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = $"https://models.example.com/{version}/" }), HttpStatusCode.Created);
                 }
             }
 
@@ -159,34 +159,6 @@ internal static class IngestLoadDriver
             outputTokens = random.Next(5, 800),
         });
         return JsonSerializer.SerializeToUtf8Bytes(new { events }, JsonSerializerOptions.Web);
-    }
-
-    private static async Task WaitUntilServingAsync(HttpClient client)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var health = await client.GetAsync("/healthz");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (attempt < 50)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        if (response.StatusCode != status)
-        {
-            throw new InvalidOperationException($"Setup failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
     }
 
     /// <summary>The app as shipped (Production, SQLite file of its own), plus the two comparison endpoints in front of it.</summary>

@@ -57,7 +57,7 @@ internal static class RollbackLatencyDriver
                 $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {minSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthySeconds} s + U(0, {tick}) s healthy before the breach; {System.Environment.ProcessorCount} cores shared by app and driver."));
 
             using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-            await WaitUntilServingAsync(client);
+            await DriverHttp.WaitUntilServingAsync(client);
             var results = new List<(int Rps, List<RunResult> Runs)>();
             var versionSeed = 0;
             foreach (var rps in rates)
@@ -99,7 +99,7 @@ internal static class RollbackLatencyDriver
 
     private static async Task<RunResult> RunOnceAsync(HttpClient client, string version, int rps, double healthySeconds, double tick, int minSamples)
     {
-        await Expect(await client.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = Endpoint }), HttpStatusCode.Created);
+        await DriverHttp.ExpectAsync(await client.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = Endpoint }), HttpStatusCode.Created);
         using var create = await client.PostAsJsonAsync("/api/v1/deployments", new
         {
             model = Model,
@@ -109,7 +109,7 @@ internal static class RollbackLatencyDriver
             canary = new { steps = CanarySteps, stepSeconds = 600 },
             reason = "time-to-rollback benchmark",
         });
-        await Expect(create, HttpStatusCode.Created);
+        await DriverHttp.ExpectAsync(create, HttpStatusCode.Created);
         var id = (await create.Content.ReadFromJsonAsync<DeploymentView>(Json))!.Id;
 
         // Progressing, with the first route write done: the route names the canary.
@@ -212,7 +212,7 @@ internal static class RollbackLatencyDriver
                 {
                     using var response = await client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, Json);
                     var accepted = Stopwatch.GetTimestamp();
-                    await Expect(response, HttpStatusCode.Accepted);
+                    await DriverHttp.ExpectAsync(response, HttpStatusCode.Accepted);
                     canaryAccepted += canaryInBatch;
                     if (failingCanaryInBatch && t0 == 0)
                     {
@@ -305,39 +305,6 @@ internal static class RollbackLatencyDriver
         sorted.Count == 0 ? double.NaN
         : p == 0.5 && sorted.Count % 2 == 0 ? (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2
         : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    private static async Task WaitUntilServingAsync(HttpClient client)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var health = await client.GetAsync("/healthz");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (attempt < 50)
-            {
-            }
-
-            if (attempt >= 50)
-            {
-                throw new InvalidOperationException("The app did not answer /healthz within 5 s.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        if (response.StatusCode != status)
-        {
-            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-    }
 
     private sealed record RouteView(IReadOnlyList<SplitView> Splits);
 
