@@ -17,8 +17,7 @@ namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
 public sealed partial class DeploymentDetail
 {
     private static readonly TimeSpan FigureWindow = TimeSpan.FromSeconds(60);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _figuresLoop;
+    private PeriodicRefresh? _figureRefresh;
     private DeploymentInfo? _deployment;
     private RouteInfo? _route;
     private bool _notFound;
@@ -50,7 +49,11 @@ public sealed partial class DeploymentDetail
     {
         _breadcrumbs = [new("Deployments", "/deployments"), new($"#{Id}", null, disabled: true)];
         await LoadAsync();
-        _figuresLoop ??= RefreshFiguresAsync(_stopping.Token);
+        _figureRefresh ??= PeriodicRefresh.Start(TimeSpan.FromSeconds(1), Clock, () => InvokeAsync(() =>
+        {
+            ReadFigures();
+            StateHasChanged();
+        }));
     }
 
     protected override bool IsRelevant(Change change) =>
@@ -99,26 +102,6 @@ public sealed partial class DeploymentDetail
         _figures = figures;
     }
 
-    private async Task RefreshFiguresAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping))
-            {
-                await InvokeAsync(() =>
-                {
-                    ReadFigures();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Page closed.
-        }
-    }
-
     private async Task RunAsync(Func<Actor, Task> command)
     {
         try
@@ -146,13 +129,11 @@ public sealed partial class DeploymentDetail
 
     protected override async ValueTask DisposeAsyncCore()
     {
-        await _stopping.CancelAsync();
-        if (_figuresLoop is not null)
+        if (_figureRefresh is not null)
         {
-            await _figuresLoop;
+            await _figureRefresh.DisposeAsync();
         }
 
-        _stopping.Dispose();
         await base.DisposeAsyncCore();
     }
 }

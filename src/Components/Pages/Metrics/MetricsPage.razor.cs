@@ -12,8 +12,7 @@ namespace ModelRegistry.Dashboard.Components.Pages.Metrics;
 /// </summary>
 public sealed partial class MetricsPage
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    private PeriodicRefresh? _refresh;
     private IReadOnlyList<string> _models = [];
     private List<Row> _rows = [];
     private string? _model;
@@ -39,7 +38,11 @@ public sealed partial class MetricsPage
     {
         var routes = await Routes.ListAsync();
         _models = [.. routes.Select(r => r.Model).Concat(Metrics.ActiveSeries.Select(s => s.Model)).Distinct().Order(StringComparer.Ordinal)];
-        _loop = RefreshEverySecondAsync(_stopping.Token);
+        _refresh = PeriodicRefresh.Start(TimeSpan.FromSeconds(1), Clock, () => InvokeAsync(async () =>
+        {
+            await RefreshAsync();
+            StateHasChanged();
+        }));
     }
 
     /// <summary>The router reuses this page for another model's address (back/forward): follow the new <see cref="Model"/>.</summary>
@@ -50,26 +53,6 @@ public sealed partial class MetricsPage
         {
             _model = model;
             await RefreshAsync();
-        }
-    }
-
-    private async Task RefreshEverySecondAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping))
-            {
-                await InvokeAsync(async () =>
-                {
-                    await RefreshAsync();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Page closed.
         }
     }
 
@@ -106,13 +89,10 @@ public sealed partial class MetricsPage
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
+        if (_refresh is not null)
         {
-            await _loop;
+            await _refresh.DisposeAsync();
         }
-
-        _stopping.Dispose();
     }
 
     private sealed record Row(MetricsSummary Summary, int? Weight);
