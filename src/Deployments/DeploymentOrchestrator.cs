@@ -27,8 +27,6 @@ public sealed partial class DeploymentOrchestrator(
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
 {
-    private const int MaxWindowSeconds = 900;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
@@ -164,9 +162,11 @@ public sealed partial class DeploymentOrchestrator(
         var actor = DeploymentTransitions.Orchestrator;
         var now = transitions.Now;
         var started = deployment.StepStartedAt ?? now;
-        var window = TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling((now - started).TotalSeconds), 1, MaxWindowSeconds));
-        var canary = metrics.Summarize(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.ToVersion), window);
-        var baseline = deployment.FromVersion is null ? null : metrics.Summarize(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.FromVersion), window);
+        // The step's own traffic, from the second it started (a trailing window of whole seconds would drop what
+        // arrived in that first partial second, and a burst right after the shift would never be judged).
+        var since = new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc));
+        var canary = metrics.SummarizeSince(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.ToVersion), since);
+        var baseline = deployment.FromVersion is null ? null : metrics.SummarizeSince(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.FromVersion), since);
         var result = VerdictEvaluator.Evaluate(guard, canary, baseline);
 
         var watching = deployment.WatchUntil is not null;
@@ -186,7 +186,7 @@ public sealed partial class DeploymentOrchestrator(
                 TrafficPercent = deployment.TrafficPercent,
                 At = now,
                 Outcome = outcome,
-                WindowSeconds = (int)window.TotalSeconds,
+                WindowSeconds = canary.WindowSeconds,
                 CanarySamples = result.CanarySamples,
                 BaselineSamples = result.BaselineSamples ?? 0,
                 ChecksJson = DeploymentJson.Write(result.Checks),

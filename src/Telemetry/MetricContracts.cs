@@ -50,6 +50,13 @@ public interface IMetricsReader
 
     /// <summary>One series over the trailing <paramref name="window"/>; a series with no events gives a summary of zeros.</summary>
     MetricsSummary Summarize(SeriesKey series, TimeSpan window);
+
+    /// <summary>
+    /// One series from the start of the second holding <paramref name="since"/> up to now (at least the current second,
+    /// at most the longest live window). Unlike a trailing window of whole seconds, it never drops the part of the first
+    /// second after <paramref name="since"/>: what a deployment step received from its first moment counts.
+    /// </summary>
+    MetricsSummary SummarizeSince(SeriesKey series, DateTimeOffset since);
 }
 
 // Wire shapes of the metrics API (DESIGN.md §5). Inputs: every field nullable, so the engine names what is missing.

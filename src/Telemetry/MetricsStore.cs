@@ -91,6 +91,14 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
         return ToSummary(series, seconds, figures);
     }
 
+    public MetricsSummary SummarizeSince(SeriesKey series, DateTimeOffset since)
+    {
+        var now = NowSecond();
+        var from = Math.Clamp(since.UtcTicks / TimeSpan.TicksPerSecond, now - LongestWindowSeconds + 1, now);
+        var figures = _series.Find(series) is { } buckets ? buckets.Aggregate(from, now) : default;
+        return ToSummary(series, (int)(now - from + 1), figures);
+    }
+
     /// <summary>The figures of the seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>] (absolute seconds).</summary>
     internal WindowFigures Aggregate(SeriesKey series, long fromSecond, long toSecond, bool withPercentiles = true) =>
         _series.Find(series) is { } buckets ? buckets.Aggregate(fromSecond, toSecond, withPercentiles) : default;

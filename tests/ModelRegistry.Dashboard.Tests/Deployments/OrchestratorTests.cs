@@ -78,6 +78,26 @@ public sealed class OrchestratorTests : IAsyncLifetime
         Assert.Contains(verdict.GetProperty("checks").EnumerateArray(), c => c.GetProperty("metric").GetString() == "errorRate" && c.GetProperty("canaryValue").GetDouble() == 50);
     }
 
+    [Fact]
+    public async Task Events_in_the_same_second_as_the_shift_count_toward_the_steps_verdict()
+    {
+        // The burst lands in the second the 10% step started; one second later a trailing one-second window would
+        // cover only the new second and never see it, holding the canary at "insufficient data" for the whole step.
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 30 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+        await PostEventsAsync("1.0.0", 200, failEvery: 0);
+        await PostEventsAsync("1.1.0", 40, failEvery: 2);
+
+        _factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await TickAsync(1);
+
+        var deployment = await GetAsync(id);
+        Assert.Equal("rolledBack", deployment.GetProperty("status").GetString());
+        var verdict = Assert.Single(deployment.GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("outcome").GetString() == "Fail");
+        Assert.Equal(40, verdict.GetProperty("canarySamples").GetInt64());
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+    }
+
     [Theory]
     [InlineData("direct")]
     [InlineData("blueGreen")]

@@ -109,6 +109,26 @@ public sealed class MetricsStoreTests
     }
 
     [Fact]
+    public void A_summary_since_a_moment_counts_that_moments_whole_second_and_nothing_before_it()
+    {
+        var store = NewStore();
+        store.Record(Event(500)); // the second before
+        _clock.Advance(TimeSpan.FromMilliseconds(1400));
+        var since = _clock.GetUtcNow();
+        store.Record(Event(100));
+        _clock.Advance(TimeSpan.FromMilliseconds(700)); // the next second
+        store.Record(Event(300));
+
+        var summary = store.SummarizeSince(Series, since);
+
+        Assert.Equal(2, summary.Requests);
+        Assert.Equal(200, summary.AvgLatencyMs);
+        Assert.Equal(2, summary.WindowSeconds);
+        Assert.Equal(1, store.Summarize(Series, TimeSpan.FromSeconds(1)).Requests); // a trailing second misses the first
+        Assert.Equal(MetricsStore.LongestWindowSeconds, store.SummarizeSince(Series, since.AddHours(-1)).WindowSeconds);
+    }
+
+    [Fact]
     public void Windows_stay_exact_while_seconds_age_into_ten_second_blocks()
     {
         var store = NewStore();
