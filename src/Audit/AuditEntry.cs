@@ -37,6 +37,7 @@ public static class AuditActions
     public const string VersionRegistered = "version.registered";
     public const string VersionUpdated = "version.updated";
     public const string RouteChanged = "route.changed";
+    public const string RouteRemoved = "route.removed";
     public const string AlertRuleCreated = "alert-rule.created";
     public const string AlertRuleUpdated = "alert-rule.updated";
     public const string AlertRuleDeleted = "alert-rule.deleted";

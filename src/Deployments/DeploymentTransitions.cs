@@ -113,10 +113,12 @@ public sealed class DeploymentTransitions(
             return false;
         }
 
+        // An empty plan removes the route (rolling back a first deployment); its "revision" is the one it replaces + 1.
+        var removal = planned.Count == 0;
         var route = await CurrentRouteAsync(deployment, cancellationToken);
         var current = route?.Revision ?? 0;
         long written;
-        if (current == revision && route is not null && SameSplits(route.Splits, planned))
+        if (removal ? route is null : current == revision && route is not null && SameSplits(route.Splits, planned))
         {
             written = revision;
         }
@@ -124,10 +126,18 @@ public sealed class DeploymentTransitions(
         {
             try
             {
-                var after = await routes.SetSplitsAsync(actor, deployment.EnvironmentName, deployment.ModelName,
-                    [.. planned.Select(s => new SplitInfo(s.Version, s.Weight))], expectedRevision: current,
-                    $"Deployment {deployment.Id}: {deployment.ToVersion} to {deployment.PlannedTrafficPercent}%", cancellationToken);
-                written = after.Revision;
+                var why = $"Deployment {deployment.Id}: {deployment.ToVersion} to {deployment.PlannedTrafficPercent}%";
+                if (removal)
+                {
+                    await routes.RemoveAsync(actor, deployment.EnvironmentName, deployment.ModelName, current, why + " (the route did not exist before it)", cancellationToken);
+                    written = revision;
+                }
+                else
+                {
+                    var after = await routes.SetSplitsAsync(actor, deployment.EnvironmentName, deployment.ModelName,
+                        [.. planned.Select(s => new SplitInfo(s.Version, s.Weight))], expectedRevision: current, why, cancellationToken);
+                    written = after.Revision;
+                }
             }
             catch (ConflictException)
             {
@@ -145,7 +155,9 @@ public sealed class DeploymentTransitions(
         deployment.PlannedRevision = null;
         deployment.PlannedTrafficPercent = null;
         AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
-            $"Route at revision {written}: {Describe(planned)}.", actor, from, deployment.TrafficPercent, written);
+            removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
+                    : $"Route at revision {written}: {Describe(planned)}.",
+            actor, from, deployment.TrafficPercent, removal ? null : written);
         if (deployment.RollbackCause is not null)
         {
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {deployment.RollbackCause}", actor);
@@ -168,8 +180,8 @@ public sealed class DeploymentTransitions(
 
     /// <summary>
     /// Returns the route to the deployment's snapshot in one write (skipped when it already matches) and ends the
-    /// deployment as rolled back. Never looks at metrics. A first deployment has no earlier split: it ends rolled back
-    /// with the route left as it is, which the event says.
+    /// deployment as rolled back. Never looks at metrics. A first deployment's snapshot has no route: its rollback
+    /// removes the route the deployment established.
     /// </summary>
     internal async Task RollbackAsync(RegistryDbContext db, Deployment deployment, string cause, long? verdictId, Actor actor, string? reason, CancellationToken cancellationToken)
     {
@@ -179,11 +191,13 @@ public sealed class DeploymentTransitions(
             model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
         var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
         var route = await CurrentRouteAsync(deployment, cancellationToken);
-        if (snapshot.Splits.Count == 0 || (route is not null && SameSplits(route.Splits, snapshot.Splits)) || route is null)
+        if (route is null || (snapshot.Splits.Count > 0 && SameSplits(route.Splits, snapshot.Splits)))
         {
-            var note = snapshot.Splits.Count == 0 && route is not null
-                ? " There was no route before this deployment, so the route is left as it is."
-                : " The route already matched the snapshot; nothing to write.";
+            var note = route is null && snapshot.Splits.Count == 0
+                ? " The deployment had not established its route yet; nothing to remove."
+                : route is null
+                    ? " The route no longer exists; nothing to write."
+                    : " The route already matched the snapshot; nothing to write.";
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause}.{note}", actor);
             await SaveAsync(db, deployment, actor, cancellationToken);
             return;
@@ -219,5 +233,6 @@ public sealed class DeploymentTransitions(
         route.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))
             .SequenceEqual(planned.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight)));
 
-    internal static string Describe(IEnumerable<PlannedSplit> splits) => string.Join(", ", splits.Select(s => $"{s.Version} {s.Weight}%"));
+    internal static string Describe(IReadOnlyCollection<PlannedSplit> splits) =>
+        splits.Count == 0 ? "no route" : string.Join(", ", splits.Select(s => $"{s.Version} {s.Weight}%"));
 }

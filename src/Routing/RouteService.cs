@@ -128,6 +128,40 @@ public sealed class RouteService(
         return after;
     }
 
+    /// <summary>
+    /// Removes the route of (environment, model), so that no version of the model serves there: how a rollback puts
+    /// back "no route yet" for a first deployment. Guarded by <paramref name="expectedRevision"/> like a write,
+    /// audited in the same commit (with the splits it had) and published live.
+    /// </summary>
+    public async Task RemoveAsync(Actor actor, string environment, string model, long expectedRevision, string? reason, CancellationToken cancellationToken = default)
+    {
+        actor.Demand(ActorRole.Operator, "change routes");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await RequireEnvironmentAndModelAsync(db, environment, model, cancellationToken);
+        var route = await db.Routes.FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
+        if (route is null || route.Revision != expectedRevision)
+        {
+            throw Stale(environment, model, route, expectedRevision);
+        }
+
+        var before = RouteInfo.From(route);
+        db.Routes.Remove(route);
+        audit.Record(db, actor, AuditActions.RouteRemoved, $"{environment}/{model}", model: model, version: before.PrimaryVersion,
+            environment: environment, reason: reason, before: before);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
+            throw Stale(environment, model, current, expectedRevision);
+        }
+
+        notifier.Publish(new Change(ChangeKind.RouteChanged, model, null, environment));
+    }
+
     internal static void CheckSplits(ValidationErrors errors, IReadOnlyList<SplitInfo>? splits)
     {
         if (splits is null || splits.Count == 0)

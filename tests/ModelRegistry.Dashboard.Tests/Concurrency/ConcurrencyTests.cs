@@ -107,6 +107,28 @@ public sealed class ConcurrencyTests(DashboardFactory factory) : IClassFixture<D
         await AssertRouteChangesAuditedAsync(model, 1);
     }
 
+    [Fact]
+    public async Task Removing_a_route_needs_its_current_revision_and_is_audited_with_what_it_had()
+    {
+        var model = await ModelWithVersionsAsync();
+        await Routes.SetSplitsAsync(Alice, "staging", model, [new("1.0.0", 100)], 0, "first", Ct);
+        await Routes.SetSplitsAsync(Bob, "staging", model, [new("1.1.0", 100)], 1, "second", Ct);
+
+        var stale = await Assert.ThrowsAsync<ConflictException>(() => Routes.RemoveAsync(Alice, "staging", model, 1, "from an old screen", Ct));
+        Assert.Contains(Bob.Name, stale.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ForbiddenException>(() => Routes.RemoveAsync(new Actor("viewer", ActorRole.Viewer), "staging", model, 2, "not allowed", Ct));
+        Assert.Equal(2, (await Routes.GetAsync("staging", model, Ct)).Revision);
+
+        await Routes.RemoveAsync(Alice, "staging", model, 2, "first deployment rolled back", Ct);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => Routes.GetAsync("staging", model, Ct));
+        await Assert.ThrowsAsync<ConflictException>(() => Routes.RemoveAsync(Alice, "staging", model, 2, "twice", Ct));
+        var audit = await factory.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Model: model), Ct);
+        var removed = Assert.Single(audit.Items, e => e.Action == AuditActions.RouteRemoved);
+        Assert.Equal("first deployment rolled back", removed.Reason);
+        Assert.Contains("1.1.0", removed.Before, StringComparison.Ordinal);
+    }
+
     private async Task<string> ModelWithVersionsAsync()
     {
         var model = Seed.UniqueName("race");

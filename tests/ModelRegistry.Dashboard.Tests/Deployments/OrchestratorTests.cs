@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Persistence;
@@ -221,6 +222,54 @@ public sealed class OrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rolling_back_a_first_deployment_removes_the_route_it_established()
+    {
+        var model = await UnroutedModelAsync();
+        var id = await CreateAsync(new { model, version = "1.0.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+        Assert.Equal(1, (await RouteAsync(model)).Revision);
+
+        using var rollback = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "not ready for staging" }, Ct);
+        var deployment = await rollback.ReadJsonAsync();
+
+        Assert.Equal("rolledBack", deployment.GetProperty("status").GetString());
+        using var route = await _client.GetAsync($"/api/v1/environments/staging/routes/{model}", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, route.StatusCode);
+        Assert.Equal(1, await CountAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.RouteRemoved && a.ModelName == model, Ct)));
+        Assert.Contains(deployment.GetProperty("events").EnumerateArray(), e => e.GetProperty("message").GetString()!.StartsWith("Route removed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_route_removal_interrupted_by_a_crash_is_finished_once_on_the_next_tick()
+    {
+        var model = await UnroutedModelAsync();
+        var id = await CreateAsync(new { model, version = "1.0.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+
+        // The crash: the rollback's removal was planned and persisted, then the process died before writing it.
+        await using (var db = await DbAsync())
+        {
+            var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
+            deployment.RollbackCause = "operator: not ready for staging";
+            deployment.PlannedSplits = [];
+            deployment.PlannedRevision = 2;
+            deployment.PlannedTrafficPercent = 0;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await TickAsync(2);
+
+        var after = await GetAsync(id);
+        Assert.Equal("rolledBack", after.GetProperty("status").GetString());
+        // The persisted plan was finished, not planned again: one plan (the first shift), two shifts.
+        var kinds = after.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(1, kinds.Count(k => k == DeploymentEventKinds.TrafficShiftPlanned));
+        Assert.Equal(2, kinds.Count(k => k == DeploymentEventKinds.TrafficShifted));
+        await Assert.ThrowsAsync<NotFoundException>(() => RouteAsync(model));
+        Assert.Equal(1, await CountAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.RouteRemoved && a.ModelName == model, Ct)));
+    }
+
+    [Fact]
     public async Task Safety_rules_refuse_with_a_message_that_says_what_to_do()
     {
         using var breaking = await _client.PostAsJsonAsync("/api/v1/deployments", new { model = Model, version = "2.0.0", environment = "staging", strategy = "canary" }, Ct);
@@ -275,7 +324,16 @@ public sealed class OrchestratorTests : IAsyncLifetime
         }
     }
 
-    private async Task<RouteInfo> RouteAsync() => await _factory.GetRequiredService<RouteService>().GetAsync("staging", Model, Ct);
+    private async Task<RouteInfo> RouteAsync(string model = Model) => await _factory.GetRequiredService<RouteService>().GetAsync("staging", model, Ct);
+
+    /// <summary>A model with one version and no route anywhere yet.</summary>
+    private async Task<string> UnroutedModelAsync()
+    {
+        var model = Seed.UniqueName("fresh");
+        await Seed.ModelAsync(_client, model);
+        await Seed.VersionAsync(_client, model, "1.0.0");
+        return model;
+    }
 
     private async Task<List<(string, int)>> SplitsAsync() =>
         [.. (await RouteAsync()).Splits.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))];
