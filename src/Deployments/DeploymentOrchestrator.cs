@@ -10,7 +10,8 @@ using ModelRegistry.Dashboard.Telemetry;
 namespace ModelRegistry.Dashboard.Deployments;
 
 /// <summary>
-/// Drives every active deployment, once per <see cref="DeploymentOptions.TickSeconds"/>:
+/// Drives every active deployment, once per <see cref="DeploymentOptions.TickSeconds"/> and, between ticks, again when
+/// fresh metric events arrive (at most once per <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/>):
 /// pending → health-checking → progressing (step by step, held until the step's time is up and its verdict passes)
 /// → watch window at 100% → succeeded; a failing verdict (with AutoRollback) or a failed health check ends it.
 /// State lives only in the database, so a restarted process resumes where the last one stopped; an interrupted route
@@ -23,6 +24,7 @@ public sealed partial class DeploymentOrchestrator(
     HealthMonitor healthMonitor,
     HealthRegistry health,
     IMetricsReader metrics,
+    MetricsArrivals arrivals,
     IOptionsMonitor<DeploymentOptions> options,
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
@@ -30,8 +32,10 @@ public sealed partial class DeploymentOrchestrator(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
-        do
+        var nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        while (true)
         {
+            var passStarted = clock.GetTimestamp();
             try
             {
                 await TickOnceAsync(stoppingToken);
@@ -40,8 +44,46 @@ public sealed partial class DeploymentOrchestrator(
             {
                 LogTickFailed(logger, ex);
             }
+
+            await WaitForArrivalsAsync(nextTick, passStarted, stoppingToken);
+            if (nextTick.IsCompleted)
+            {
+                if (!await nextTick)
+                {
+                    return;
+                }
+
+                nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// Waits for the next tick or, when <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/> is on, for fresh metric
+    /// events no sooner than that interval after the last pass began: a breach is judged within a fraction of a tick.
+    /// </summary>
+    private async Task WaitForArrivalsAsync(Task<bool> nextTick, long passStarted, CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.CurrentValue.JudgeOnArrivalSeconds);
+        if (interval <= TimeSpan.Zero)
+        {
+            await Task.WhenAny(nextTick);
+            return;
+        }
+
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var arrival = arrivals.NextAsync(stopWaiting.Token);
+        if (await Task.WhenAny(nextTick, arrival) != nextTick)
+        {
+            var rest = interval - clock.GetElapsedTime(passStarted);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.WhenAny(nextTick, Task.Delay(rest, clock, stopWaiting.Token));
+            }
+        }
+
+        await stopWaiting.CancelAsync();
+        await Task.WhenAny(arrival);
     }
 
     /// <summary>One pass over every active deployment (the timer calls it; tests may too).</summary>

@@ -9,7 +9,7 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// whole and then recorded whole, or refused whole with a <see cref="ValidationFailedException"/> whose fields name the
 /// event and the field (<c>events[3].latencyMs</c>); nothing of a refused batch is recorded.
 /// </summary>
-public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog, TimeProvider clock)
+public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog, MetricsArrivals arrivals, TimeProvider clock)
 {
     public const int MaxEventsPerBatch = 10_000;
 
@@ -82,7 +82,9 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             }
 
             result.Errors?.ThrowIfAny();
-            return store.Record(buffer.AsSpan(0, events.Count));
+            var recorded = store.Record(buffer.AsSpan(0, events.Count));
+            arrivals.Notify();
+            return recorded;
         }
         finally
         {

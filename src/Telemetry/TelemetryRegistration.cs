@@ -21,6 +21,7 @@ public static class TelemetryRegistration
         builder.Services.AddSingleton<MetricsStore>();
         builder.Services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
         builder.Services.AddSingleton<KnownSeriesCatalog>();
+        builder.Services.AddSingleton<MetricsArrivals>();
         builder.Services.AddSingleton<MetricsIngest>();
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddSingleton<PrometheusExposition>();

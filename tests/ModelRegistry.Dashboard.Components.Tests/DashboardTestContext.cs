@@ -82,6 +82,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<MetricsStore>();
         Services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
         Services.AddSingleton<KnownSeriesCatalog>();
+        Services.AddSingleton<MetricsArrivals>();
         Services.AddSingleton<MetricsIngest>();
 
         // Alerts over those metrics. The evaluator is not started: a test runs a round with EvaluateAlertsAsync.

@@ -29,6 +29,7 @@ public class DeploymentFactory : DashboardFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Deployments:TickSeconds", "3600");
+        builder.UseSetting("Deployments:JudgeOnArrivalSeconds", "0");
         builder.UseSetting("Telemetry:FlushIntervalSeconds", "3600");
         builder.ConfigureTestServices(services =>
         {
