@@ -18,6 +18,18 @@ public sealed class DeploymentDriver(DeploymentFactory factory, HttpClient clien
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Registers the model with <paramref name="versions"/> through the API and serves the first of them here at 100%.</summary>
+    public async Task SeedServedModelAsync(params string[] versions)
+    {
+        await Seed.ModelAsync(client, model);
+        foreach (var version in versions)
+        {
+            await Seed.VersionAsync(client, model, version);
+        }
+
+        await ServeAsync(versions[0]);
+    }
+
     /// <summary>Routes all of the environment's traffic to <paramref name="version"/>, as a first deployment would have.</summary>
     public Task<RouteInfo> ServeAsync(string version) =>
         factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("seed", ActorRole.Admin), environment, model,

@@ -24,11 +24,7 @@ public sealed class DeploymentSafetyApiTests : IAsyncLifetime
         _client = _factory.CreateClient();
         _staging = new DeploymentDriver(_factory, _client, Model, "staging");
         _production = new DeploymentDriver(_factory, _client, Model, "production");
-        await Seed.ModelAsync(_client, Model);
-        await Seed.VersionAsync(_client, Model, "1.0.0");
-        await Seed.VersionAsync(_client, Model, "1.1.0");
-        await Seed.VersionAsync(_client, Model, "2.0.0");
-        await _staging.ServeAsync("1.0.0");
+        await _staging.SeedServedModelAsync("1.0.0", "1.1.0", "2.0.0");
         await _production.ServeAsync("1.0.0");
     }
 

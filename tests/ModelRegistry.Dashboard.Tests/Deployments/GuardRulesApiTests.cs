@@ -145,10 +145,7 @@ public sealed class GuardRulesApiTests(DeploymentFactory factory) : IClassFixtur
     private async Task<(string Model, DatabaseCounts Before)> ServedModelAsync()
     {
         var model = Seed.UniqueName("guard");
-        await Seed.ModelAsync(_client, model);
-        await Seed.VersionAsync(_client, model, "1.0.0");
-        await Seed.VersionAsync(_client, model, "1.1.0");
-        await new DeploymentDriver(factory, _client, model).ServeAsync("1.0.0");
+        await new DeploymentDriver(factory, _client, model).SeedServedModelAsync("1.0.0", "1.1.0");
         return (model, await DatabaseCounts.ReadAsync(factory));
     }
 

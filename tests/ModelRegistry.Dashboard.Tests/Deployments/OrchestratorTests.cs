@@ -23,11 +23,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _client = _factory.CreateClient();
-        await Seed.ModelAsync(_client, Model);
-        await Seed.VersionAsync(_client, Model, "1.0.0");
-        await Seed.VersionAsync(_client, Model, "1.1.0");
-        await Seed.VersionAsync(_client, Model, "2.0.0");
-        await Driver.ServeAsync("1.0.0");
+        await Driver.SeedServedModelAsync("1.0.0", "1.1.0", "2.0.0");
     }
 
     public async ValueTask DisposeAsync()

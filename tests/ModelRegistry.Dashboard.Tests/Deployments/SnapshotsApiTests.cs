@@ -27,10 +27,7 @@ public sealed class SnapshotsApiTests : IAsyncLifetime
     {
         _client = _factory.CreateClient();
         _staging = new DeploymentDriver(_factory, _client, Model, "staging");
-        await Seed.ModelAsync(_client, Model);
-        await Seed.VersionAsync(_client, Model, "1.0.0");
-        await Seed.VersionAsync(_client, Model, "1.1.0");
-        await _staging.ServeAsync("1.0.0");
+        await _staging.SeedServedModelAsync("1.0.0", "1.1.0");
     }
 
     public async ValueTask DisposeAsync()
