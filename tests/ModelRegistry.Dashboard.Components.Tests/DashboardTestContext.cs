@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
@@ -25,7 +26,8 @@ namespace ModelRegistry.Dashboard.Components.Tests;
 /// <summary>
 /// bUnit with MudBlazor set up for tests, over the real registry engine on a SQLite file of its own (migrated before
 /// each test, deleted after), with the live metrics store and the alert engine; background loops (health probes,
-/// rollups, alert evaluation) are not started — a test records probes and traffic and runs an alert round itself.
+/// rollups, alert evaluation, the deployment orchestrator) are not started — a test records probes and traffic, runs an
+/// alert round and ticks the orchestrator itself.
 /// The circuit's user is <see cref="OperatorName"/> with the Admin role.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
@@ -72,10 +74,17 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddOptions<HealthOptions>();
         Services.AddSingleton<HealthRegistry>();
 
-        // Deployment commands and queries (the orchestrator is not started: pages only read and command).
-        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.SnapshotService>();
-        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.DeploymentTransitions>();
-        Services.AddSingleton<ModelRegistry.Dashboard.Deployments.DeploymentService>();
+        // Deployment commands and queries, and the orchestrator, which is not started: a test ticks it with
+        // TickDeploymentsAsync. Its health checks probe through HealthyEndpoints, where every version answers 200.
+        Services.AddSingleton<SnapshotService>();
+        Services.AddSingleton<DeploymentTransitions>();
+        Services.AddSingleton<DeploymentService>();
+        Services.AddOptions<DeploymentOptions>();
+        Services.AddSingleton<IHttpClientFactory, HealthyEndpoints>();
+        Services.AddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
+        Services.AddSingleton<HealthProber>();
+        Services.AddSingleton<HealthMonitor>();
+        Services.AddSingleton<DeploymentOrchestrator>();
 
         // Live metrics as the ingest records them; no rollup writer (nothing here reads history).
         Services.AddOptions<TelemetryOptions>();
@@ -118,6 +127,8 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 
     protected IChangeNotifier Notifier => Services.GetRequiredService<IChangeNotifier>();
 
+    protected DeploymentService Deployments => Services.GetRequiredService<DeploymentService>();
+
     public async ValueTask InitializeAsync()
     {
         var factory = Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
@@ -148,6 +159,14 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         builder.OpenComponent<MudDialogProvider>(1);
         builder.CloseComponent();
         builder.AddContent(2, page);
+    });
+
+    /// <summary>Renders the snackbar provider (where snackbars appear), then <paramref name="content"/>.</summary>
+    protected IRenderedComponent<ContainerFragment> RenderWithSnackbar(RenderFragment content) => Render(builder =>
+    {
+        builder.OpenComponent<MudSnackbarProvider>(0);
+        builder.CloseComponent();
+        builder.AddContent(1, content);
     });
 
     protected static RenderFragment Page<TComponent>(Action<RenderTreeBuilder>? parameters = null)
@@ -184,6 +203,25 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
             .Select(i => new MetricEvent(series, default, latencyMs, Success: failEvery == 0 || i % failEvery != 0, InputTokens: 10, OutputTokens: 20))
             .ToList();
         Assert.Equal(requests, await Services.GetRequiredService<MetricsIngest>().RecordAsync(events, Cancellation));
+    }
+
+    /// <summary>One pass of the deployment orchestrator over every active deployment, as its timer would run it.</summary>
+    protected Task TickDeploymentsAsync() => Services.GetRequiredService<DeploymentOrchestrator>().TickOnceAsync(Cancellation);
+
+    /// <summary>
+    /// Serves <paramref name="model"/> 1.0.0 in staging and launches a canary of 1.1.0 through the engine, ticked until it
+    /// has passed its health check and sends its first step (10%) of traffic to 1.1.0.
+    /// </summary>
+    protected async Task<DeploymentInfo> StartCanaryAsync(string model = "support-chat")
+    {
+        await SeedServedVersionAsync("staging", model, "1.0.0");
+        await SeedVersionAsync(model, "1.1.0");
+        var created = await Deployments.CreateAsync(Seeder, new CreateDeploymentRequest(model, "1.1.0", "staging", "canary"), Cancellation);
+        await TickDeploymentsAsync();
+        await TickDeploymentsAsync();
+        var progressing = await Deployments.GetAsync(created.Id, Cancellation);
+        Assert.Equal((DeploymentStatus.Progressing, 10), (progressing.Status, progressing.TrafficPercent));
+        return progressing;
     }
 
     /// <summary>The two rules every installation starts with (DESIGN.md §2), as the app seeds them.</summary>
@@ -233,4 +271,13 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Text with runs of whitespace collapsed, as a reader sees it.</summary>
     protected static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Every endpoint answers its health probe with 200, so a deployment's health check passes at once.</summary>
+    private sealed class HealthyEndpoints : HttpMessageHandler, IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(this, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+    }
 }

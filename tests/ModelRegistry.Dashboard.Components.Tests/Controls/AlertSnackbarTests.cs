@@ -54,11 +54,5 @@ public sealed class AlertSnackbarTests : DashboardTestContext
         Assert.Equal("/alerts", new Uri(Services.GetRequiredService<NavigationManager>().Uri).AbsolutePath);
     }
 
-    private IRenderedComponent<ContainerFragment> RenderSnackbar() => Render(builder =>
-    {
-        builder.OpenComponent<MudSnackbarProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<AlertSnackbar>(1);
-        builder.CloseComponent();
-    });
+    private IRenderedComponent<ContainerFragment> RenderSnackbar() => RenderWithSnackbar(Page<AlertSnackbar>());
 }

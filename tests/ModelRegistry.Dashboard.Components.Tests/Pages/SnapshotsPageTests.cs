@@ -11,8 +11,6 @@ public sealed class SnapshotsPageTests : DashboardTestContext
 {
     private SnapshotService Snapshots => Services.GetRequiredService<SnapshotService>();
 
-    private DeploymentService Deployments => Services.GetRequiredService<DeploymentService>();
-
     [Fact]
     public async Task A_snapshot_shows_how_the_route_changed_since_and_restoring_it_needs_a_reason()
     {

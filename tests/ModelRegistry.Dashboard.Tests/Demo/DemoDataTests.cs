@@ -75,7 +75,7 @@ public sealed class NoDemoDataTests(DashboardFactory factory) : IClassFixture<Da
         var environments = await factory.GetRequiredService<RouteService>().ListEnvironmentsAsync(TestContext.Current.CancellationToken);
 
         // The only audit entries are the two default alert rules, which every database gets.
-        Assert.Equal(new DatabaseCounts(0, 0, 0, 2), counts);
+        Assert.Equal(new DatabaseCounts(0, 0, 0, 2, 0, 0, 0), counts);
         Assert.Equal(2, environments.Count);
     }
 }

@@ -24,12 +24,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _client = _factory.CreateClient();
-        await Seed.ModelAsync(_client, Model);
-        await Seed.VersionAsync(_client, Model, "1.0.0");
-        await Seed.VersionAsync(_client, Model, "1.1.0");
-        await Seed.VersionAsync(_client, Model, "2.0.0");
-        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("seed", ActorRole.Admin), "staging", Model,
-            [new SplitInfo("1.0.0", 100)], expectedRevision: 0, reason: "test", Ct);
+        await Driver.SeedServedModelAsync("1.0.0", "1.1.0", "2.0.0");
     }
 
     public async ValueTask DisposeAsync()
@@ -300,31 +295,16 @@ public sealed class OrchestratorTests : IAsyncLifetime
         Assert.Contains(detail.GetProperty("diff").GetProperty("changes").EnumerateArray(), c => c.GetProperty("version").GetString() == "1.1.0" && c.GetProperty("currentWeight").GetInt32() == 10);
     }
 
-    private async Task BakeAsync(int healthyErrorsEvery)
-    {
-        _factory.Clock.Advance(TimeSpan.FromSeconds(2));
-        await PostEventsAsync("1.0.0", 100, healthyErrorsEvery);
-        await PostEventsAsync("1.1.0", 100, healthyErrorsEvery);
-        await TickAsync(1);
-    }
+    // The driver follows _factory and _client, which the restart test swaps for a second host on the same file.
+    private DeploymentDriver Driver => new(_factory, _client, Model);
 
-    private async Task<long> CreateAsync(object body)
-    {
-        using var response = await _client.PostAsJsonAsync("/api/v1/deployments", body, Ct);
-        return (await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64();
-    }
+    private Task BakeAsync(int healthyErrorsEvery) => Driver.BakeAsync("1.0.0", "1.1.0", healthyErrorsEvery);
 
-    private async Task<JsonElement> GetAsync(long id) => await (await _client.GetAsync($"/api/v1/deployments/{id}", Ct)).ReadJsonAsync();
+    private Task<long> CreateAsync(object body) => Driver.CreateAsync(body);
 
-    private async Task TickAsync(int times)
-    {
-        for (var i = 0; i < times; i++)
-        {
-            await _factory.GetRequiredService<DeploymentOrchestrator>().TickOnceAsync(Ct);
-        }
-    }
+    private Task<JsonElement> GetAsync(long id) => Driver.GetAsync(id);
 
-    private async Task<RouteInfo> RouteAsync(string model = Model) => await _factory.GetRequiredService<RouteService>().GetAsync("staging", model, Ct);
+    private Task TickAsync(int times) => Driver.TickAsync(times);
 
     /// <summary>A model with one version and no route anywhere yet.</summary>
     private async Task<string> UnroutedModelAsync()
@@ -335,33 +315,15 @@ public sealed class OrchestratorTests : IAsyncLifetime
         return model;
     }
 
-    private async Task<List<(string, int)>> SplitsAsync() =>
-        [.. (await RouteAsync()).Splits.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))];
+    private Task<RouteInfo> RouteAsync(string model = Model) => new DeploymentDriver(_factory, _client, model).RouteAsync();
 
-    private async Task<RegistryDbContext> DbAsync() =>
-        await _factory.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContextAsync(Ct);
+    private Task<List<(string, int)>> SplitsAsync() => Driver.SplitsAsync();
 
-    private async Task<int> CountAsync(Func<RegistryDbContext, Task<int>> count)
-    {
-        await using var db = await DbAsync();
-        return await count(db);
-    }
+    private Task<RegistryDbContext> DbAsync() => Driver.DbAsync();
 
-    private async Task PostEventsAsync(string version, int count, int failEvery)
-    {
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            model = Model,
-            version,
-            environment = "staging",
-            latencyMs = 100 + i % 20,
-            success = failEvery == 0 || i % failEvery != 0,
-            inputTokens = 200,
-            outputTokens = 80,
-        });
-        using var response = await _client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, Ct);
-        await response.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-    }
+    private Task<int> CountAsync(Func<RegistryDbContext, Task<int>> count) => Driver.CountAsync(count);
+
+    private Task PostEventsAsync(string version, int count, int failEvery) => Driver.PostEventsAsync(version, count, failEvery);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 }

@@ -4,8 +4,8 @@ using ModelRegistry.Dashboard.Persistence;
 
 namespace ModelRegistry.Dashboard.Tests.Infrastructure;
 
-/// <summary>Row counts of every table, to prove that a refused request stored nothing.</summary>
-public sealed record DatabaseCounts(int Models, int Versions, int Routes, int AuditEntries)
+/// <summary>Row counts of every table a request can write, to prove that a refused request stored nothing.</summary>
+public sealed record DatabaseCounts(int Models, int Versions, int Routes, int AuditEntries, int Deployments, int DeploymentEvents, int Snapshots)
 {
     public static async Task<DatabaseCounts> ReadAsync(DashboardFactory factory)
     {
@@ -15,6 +15,9 @@ public sealed record DatabaseCounts(int Models, int Versions, int Routes, int Au
             await db.Models.CountAsync(ct),
             await db.ModelVersions.CountAsync(ct),
             await db.Routes.CountAsync(ct),
-            await db.AuditEntries.CountAsync(ct));
+            await db.AuditEntries.CountAsync(ct),
+            await db.Deployments.CountAsync(ct),
+            await db.DeploymentEvents.CountAsync(ct),
+            await db.Snapshots.CountAsync(ct));
     }
 }
