@@ -36,16 +36,24 @@ public sealed partial class DeploymentOrchestrator(
         while (true)
         {
             var passStarted = clock.GetTimestamp();
-            try
+            using (var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
-                await TickOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogTickFailed(logger, ex);
+                // Listen before the pass: events that arrive while it runs call for another one.
+                var arrival = options.CurrentValue.JudgeOnArrivalSeconds > 0 ? arrivals.NextAsync(stopWaiting.Token) : null;
+                try
+                {
+                    await TickOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogTickFailed(logger, ex);
+                }
+
+                await WaitForTickOrArrivalAsync(nextTick, arrival, passStarted, stopWaiting.Token);
+                await stopWaiting.CancelAsync();
+                await Task.WhenAny(arrival ?? Task.CompletedTask);
             }
 
-            await WaitForArrivalsAsync(nextTick, passStarted, stoppingToken);
             if (nextTick.IsCompleted)
             {
                 if (!await nextTick)
@@ -59,31 +67,23 @@ public sealed partial class DeploymentOrchestrator(
     }
 
     /// <summary>
-    /// Waits for the next tick or, when <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/> is on, for fresh metric
-    /// events no sooner than that interval after the last pass began: a breach is judged within a fraction of a tick.
+    /// Waits for the next tick or, when <paramref name="arrival"/> is given, for fresh metric events but no sooner than
+    /// <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/> after the last pass began: a breach is judged within a
+    /// fraction of a tick, and a stream of events costs at most one pass per interval.
     /// </summary>
-    private async Task WaitForArrivalsAsync(Task<bool> nextTick, long passStarted, CancellationToken stoppingToken)
+    private async Task WaitForTickOrArrivalAsync(Task<bool> nextTick, Task? arrival, long passStarted, CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(options.CurrentValue.JudgeOnArrivalSeconds);
-        if (interval <= TimeSpan.Zero)
+        if (arrival is null || await Task.WhenAny(nextTick, arrival) == nextTick)
         {
             await Task.WhenAny(nextTick);
             return;
         }
 
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var arrival = arrivals.NextAsync(stopWaiting.Token);
-        if (await Task.WhenAny(nextTick, arrival) != nextTick)
+        var rest = TimeSpan.FromSeconds(options.CurrentValue.JudgeOnArrivalSeconds) - clock.GetElapsedTime(passStarted);
+        if (rest > TimeSpan.Zero)
         {
-            var rest = interval - clock.GetElapsedTime(passStarted);
-            if (rest > TimeSpan.Zero)
-            {
-                await Task.WhenAny(nextTick, Task.Delay(rest, clock, stopWaiting.Token));
-            }
+            await Task.WhenAny(nextTick, Task.Delay(rest, clock, cancellationToken));
         }
-
-        await stopWaiting.CancelAsync();
-        await Task.WhenAny(arrival);
     }
 
     /// <summary>One pass over every active deployment (the timer calls it; tests may too).</summary>
