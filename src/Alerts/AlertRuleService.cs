@@ -104,13 +104,13 @@ public sealed class AlertRuleService(
         }
 
         errors.MaxLength("name", request.Name, 200);
-        var metric = ParseEnum<AlertMetric>(request.Metric);
+        var metric = EnumText.Parse<AlertMetric>(request.Metric);
         if (metric is null)
         {
-            errors.Add("metric", $"'metric' must be one of {string.Join(", ", Enum.GetNames<AlertMetric>().Select(Camel))}.");
+            errors.Add("metric", $"'metric' must be one of {EnumText.Names<AlertMetric>()}.");
         }
 
-        var comparator = ParseEnum<AlertComparator>(request.Comparator);
+        var comparator = EnumText.Parse<AlertComparator>(request.Comparator);
         if (comparator is null)
         {
             errors.Add("comparator", "'comparator' must be greaterThan or lessThan.");
@@ -137,7 +137,7 @@ public sealed class AlertRuleService(
             errors.Add("forSeconds", "'forSeconds' must be from 0 to 3600.");
         }
 
-        var severity = request.Severity is null ? AlertSeverity.Warning : ParseEnum<AlertSeverity>(request.Severity);
+        var severity = request.Severity is null ? AlertSeverity.Warning : EnumText.Parse<AlertSeverity>(request.Severity);
         if (severity is null)
         {
             errors.Add("severity", "'severity' must be info, warning or critical.");
@@ -169,12 +169,6 @@ public sealed class AlertRuleService(
 
         errors.ThrowIfAny();
     }
-
-    private static T? ParseEnum<T>(string? text)
-        where T : struct, Enum =>
-        text is not null && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
-
-    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

@@ -29,63 +29,6 @@ public sealed partial class DeploymentOrchestrator(
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
-        var nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-        while (true)
-        {
-            var passStarted = clock.GetTimestamp();
-            using (var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-            {
-                // Listen before the pass: events that arrive while it runs call for another one.
-                var arrival = options.CurrentValue.JudgeOnArrivalSeconds > 0 ? arrivals.NextAsync(stopWaiting.Token) : null;
-                try
-                {
-                    await TickOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogTickFailed(logger, ex);
-                }
-
-                await WaitForTickOrArrivalAsync(nextTick, arrival, passStarted, stopWaiting.Token);
-                await stopWaiting.CancelAsync();
-                await Task.WhenAny(arrival ?? Task.CompletedTask);
-            }
-
-            if (nextTick.IsCompleted)
-            {
-                if (!await nextTick)
-                {
-                    return;
-                }
-
-                nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits for the next tick or, when <paramref name="arrival"/> is given, for fresh metric events but no sooner than
-    /// <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/> after the last pass began: a breach is judged within a
-    /// fraction of a tick, and a stream of events costs at most one pass per interval.
-    /// </summary>
-    private async Task WaitForTickOrArrivalAsync(Task<bool> nextTick, Task? arrival, long passStarted, CancellationToken cancellationToken)
-    {
-        if (arrival is null || await Task.WhenAny(nextTick, arrival) == nextTick)
-        {
-            await Task.WhenAny(nextTick);
-            return;
-        }
-
-        var rest = TimeSpan.FromSeconds(options.CurrentValue.JudgeOnArrivalSeconds) - clock.GetElapsedTime(passStarted);
-        if (rest > TimeSpan.Zero)
-        {
-            await Task.WhenAny(nextTick, Task.Delay(rest, clock, cancellationToken));
-        }
-    }
-
     /// <summary>One pass over every active deployment (the timer calls it; tests may too).</summary>
     public Task TickOnceAsync(CancellationToken cancellationToken = default) =>
         transitions.SerializedAsync(async () =>
@@ -304,10 +247,4 @@ public sealed partial class DeploymentOrchestrator(
         percent >= 100 || deployment.FromVersion is null
             ? [new PlannedSplit { Version = deployment.ToVersion, Weight = 100 }]
             : [new PlannedSplit { Version = deployment.FromVersion, Weight = 100 - percent }, new PlannedSplit { Version = deployment.ToVersion, Weight = percent }];
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment tick failed; retrying on the next tick.")]
-    private static partial void LogTickFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Id} could not advance on this tick; retrying on the next.")]
-    private static partial void LogDeploymentFailed(ILogger logger, long id, Exception exception);
 }

@@ -20,17 +20,13 @@ public sealed class DeploymentService(
     AuditLog audit,
     IChangeNotifier notifier)
 {
-    public static IReadOnlyList<int> DefaultCanarySteps { get; } = [10, 50, 100];
-
-    public const int DefaultStepSeconds = 60;
-
     public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(DeploymentQuery query, CancellationToken cancellationToken = default)
     {
         DeploymentStatus? status = null;
         if (!string.IsNullOrWhiteSpace(query.Status))
         {
-            status = ParseEnum<DeploymentStatus>(query.Status)
-                ?? throw new ValidationFailedException("status", $"'status' must be one of {Names<DeploymentStatus>()} (got '{query.Status}').");
+            status = EnumText.Parse<DeploymentStatus>(query.Status)
+                ?? throw new ValidationFailedException("status", $"'status' must be one of {EnumText.Names<DeploymentStatus>()} (got '{query.Status}').");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -66,7 +62,7 @@ public sealed class DeploymentService(
     public async Task<DeploymentInfo> CreateAsync(Actor actor, CreateDeploymentRequest request, CancellationToken cancellationToken = default)
     {
         actor.Demand(ActorRole.Operator, "launch deployments");
-        var (strategy, steps, stepSeconds, guard) = Validate(request);
+        var (strategy, steps, stepSeconds, guard) = DeploymentRequestRules.Validate(request);
         var (model, version, environment) = (request.Model!.Trim(), request.Version!.Trim(), request.Environment!.Trim());
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -274,54 +270,6 @@ public sealed class DeploymentService(
         }
     }
 
-    private static (DeploymentStrategy Strategy, List<int> Steps, int StepSeconds, GuardRules Guard) Validate(CreateDeploymentRequest request)
-    {
-        var errors = new ValidationErrors();
-        if (RegistryRules.ModelNameProblem(request.Model) is { } modelProblem)
-        {
-            errors.Add("model", modelProblem.Replace("'name'", "'model'", StringComparison.Ordinal));
-        }
-
-        if (!SemanticVersion.TryParse(request.Version, out _, out var versionProblem))
-        {
-            errors.Add("version", versionProblem!);
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Environment))
-        {
-            errors.Add("environment", "'environment' is required, e.g. staging.");
-        }
-
-        var strategy = ParseEnum<DeploymentStrategy>(request.Strategy);
-        if (strategy is null)
-        {
-            errors.Add("strategy", "'strategy' must be direct, blueGreen or canary.");
-        }
-
-        var steps = request.Canary?.Steps?.ToList() ?? [.. DefaultCanarySteps];
-        var stepSeconds = request.Canary?.StepSeconds ?? DefaultStepSeconds;
-        if (request.Canary is not null && strategy is not DeploymentStrategy.Canary)
-        {
-            errors.Add("canary", "'canary' applies only to the canary strategy.");
-        }
-
-        if (steps.Count is < 1 or > 10 || steps.Any(s => s is < 1 or > 100) || steps[^1] != 100 || steps.Zip(steps.Skip(1)).Any(p => p.First >= p.Second))
-        {
-            errors.Add("canary.steps", "'canary.steps' must be 1 to 10 rising percentages from 1 to 100 that end at 100, e.g. [10, 50, 100].");
-        }
-
-        if (stepSeconds is < 1 or > 86_400)
-        {
-            errors.Add("canary.stepSeconds", "'canary.stepSeconds' must be from 1 to 86400.");
-        }
-
-        var guard = request.Guard ?? GuardRules.Default;
-        guard.AddErrorsTo(errors);
-        errors.MaxLength("reason", request.Reason, AuditLog.MaxReasonLength);
-        errors.ThrowIfAny();
-        return (strategy!.Value, strategy == DeploymentStrategy.Canary ? steps : [100], stepSeconds, guard);
-    }
-
     private static ConflictException AlreadyActive(Deployment active) => new(
         $"Deployment {active.Id} of {active.ToVersion} to {active.EnvironmentName}/{active.ModelName} is still {active.Status} (started by {active.CreatedBy} at {active.CreatedAt:u}). " +
         "Wait for it to finish, or roll it back, before starting another.");
@@ -329,11 +277,4 @@ public sealed class DeploymentService(
     private static string Target(Deployment d) => $"deployment:{d.Id} {d.EnvironmentName}/{d.ModelName}";
 
     private static NotFoundException Unknown(long id) => new($"Deployment {id} does not exist.");
-
-    internal static T? ParseEnum<T>(string? text)
-        where T : struct, Enum =>
-        text is not null && Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
-
-    private static string Names<T>()
-        where T : struct, Enum => string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]));
 }
