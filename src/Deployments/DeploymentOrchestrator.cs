@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Persistence;
@@ -24,6 +25,7 @@ public sealed partial class DeploymentOrchestrator(
     HealthRegistry health,
     IMetricsReader metrics,
     IOptionsMonitor<DeploymentOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
 {
@@ -31,6 +33,13 @@ public sealed partial class DeploymentOrchestrator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A deployment resumed after a restart may probe its target at once; with the demo, that target is served by
+        // this app, which does not listen before every hosted service has started. A probe then fails, and fails the check.
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
         do
         {
@@ -128,6 +137,13 @@ public sealed partial class DeploymentOrchestrator(
     {
         var actor = DeploymentTransitions.Orchestrator;
         var status = health.Get(deployment.ModelName, deployment.ToVersion);
+        if (status.Status == HealthStatus.Unknown)
+        {
+            // This process has not probed the target: it was restarted during the check. Health lives in memory and a
+            // version without traffic is probed only on request, so ask again, or the check just waits for its timeout.
+            status = await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
+        }
+
         if (status.Status == HealthStatus.Healthy)
         {
             transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);

@@ -31,8 +31,9 @@ public sealed class ProcessKillTests : IAsyncDisposable
 
     /// <summary>
     /// Demo backends answer the health probes of versions registered under <c>Demo:BackendBaseUrl</c>, at whatever port
-    /// the process listens on; no demo traffic, so the test's events are the only ones; a fast orchestrator; and probes
-    /// that a loaded machine answering slowly cannot fail or degrade.
+    /// the process listens on; no demo traffic, so the test's events are the only ones; a fast orchestrator; probes
+    /// that a loaded machine answering slowly cannot fail or degrade; and every probe kept in a version's window, so one
+    /// failed probe keeps it from being healthy for the whole test.
     /// </summary>
     private static readonly Dictionary<string, string> Settings = new()
     {
@@ -41,6 +42,7 @@ public sealed class ProcessKillTests : IAsyncDisposable
         ["Deployments:TickSeconds"] = "0.25",
         ["Health:TimeoutSeconds"] = "5",
         ["Health:DegradedResponseTimeMs"] = "60000",
+        ["Health:Window"] = "100",
     };
 
     private readonly TestDatabase _database = new();
@@ -125,6 +127,33 @@ public sealed class ProcessKillTests : IAsyncDisposable
         Assert.True(verdict.At > killedAt, $"The failing verdict is from {verdict.At:HH:mm:ss.fff}, before the kill at {killedAt:HH:mm:ss.fff}.");
         var audit = await AuditAsync(second);
         Assert.Single(audit, a => a.Action == AuditActions.DeploymentRolledBack);
+    }
+
+    [Fact]
+    public async Task Killed_during_the_health_check_the_restarted_app_checks_again_and_starts_the_canary()
+    {
+        // The first process finds the target unhealthy; without AutoRollback that holds the deployment in its health
+        // check until the check's timeout, which is where the kill lands.
+        var first = await StartWithStableRouteAsync(new Dictionary<string, string> { [$"Demo:Backends:{Model}:{Canary}:Healthy"] = "false" });
+        var id = await CreateCanaryAsync(first, stepSeconds: 600, guard: new { minSamples = 20, autoRollback = false });
+        await UntilAsync(first, id, d => d.Events.Any(e => e.Kind == DeploymentEventKinds.HealthCheck), "the health check to start", Traffic.None);
+        Assert.Equal("unhealthy", (await CanaryHealthAsync(first)).GetProperty("status").GetString());
+        Assert.Equal(DeploymentStatus.HealthChecking, (await GetAsync(first, id)).Status);
+        var killedAt = await first.KillAsync();
+
+        var second = await StartAppAsync();
+        var started = await UntilAsync(second, id, d => d.TrafficPercent == 10, "the restarted app to health-check the target and give it 10%", Traffic.None);
+
+        Assert.Equal(DeploymentStatus.Progressing, started.Status);
+        Assert.Contains(started.Events, e => e.Kind == DeploymentEventKinds.HealthCheck && e.Message.Contains("is healthy", StringComparison.Ordinal) && e.At > killedAt);
+        var writes = await RouteWritesAsync(second);
+        Assert.Equal(["1.0.0 100", "1.0.0 90, 1.1.0 10"], writes.Select(w => w.Splits));
+        Assert.Equal([(10, 2L)], Shifts(started));
+
+        // No probe of the restarted app failed, not even one sent before it listened (which, with AutoRollback on, would
+        // have failed the deployment).
+        var health = await CanaryHealthAsync(second);
+        Assert.All(health.GetProperty("probes").EnumerateArray(), p => Assert.True(p.GetProperty("ok").GetBoolean(), $"A probe failed: {p}"));
     }
 
     /// <summary>A first process, with the model, its two versions and a route serving only the stable version.</summary>
@@ -251,6 +280,12 @@ public sealed class ProcessKillTests : IAsyncDisposable
     {
         using var response = await app.Client.GetAsync($"/api/v1/deployments/{id}", Ct);
         return await response.ReadAsync<DeploymentInfo>();
+    }
+
+    private static async Task<JsonElement> CanaryHealthAsync(AppProcess app)
+    {
+        using var response = await app.Client.GetAsync($"/api/v1/models/{Model}/versions/{Canary}/health", Ct);
+        return await response.ReadJsonAsync();
     }
 
     private static async Task<MetricsSummary> SummaryAsync(AppProcess app, string version)
