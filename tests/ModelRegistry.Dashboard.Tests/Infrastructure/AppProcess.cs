@@ -80,6 +80,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         try
         {
             app._process.Start();
+            AppDomain.CurrentDomain.ProcessExit += app.KillWithTheTestRun;
             app._process.BeginOutputReadLine();
             app._process.BeginErrorReadLine();
             var address = await app._listening.Task.WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
@@ -106,6 +107,7 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillWithTheTestRun;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -115,6 +117,22 @@ public sealed partial class AppProcess : IAsyncDisposable
         Client?.Dispose();
         _process.Dispose();
         TestContext.Current.TestOutputHelper?.WriteLine($"----- {_name} output -----\n{Output}");
+    }
+
+    /// <summary>
+    /// A test run that exits without disposing this (a failed fixture) must not leave the app running. Not a guard against
+    /// a killed or SIGTERMed runner: .NET raises ProcessExit on neither.
+    /// </summary>
+    private void KillWithTheTestRun(object? sender, EventArgs e)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     private async Task WaitUntilHealthyAsync()
