@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
@@ -63,7 +64,7 @@ internal sealed partial class DemoTrafficGenerator(
         }
 
         // Wait for the server to listen: the demo backends are in this app, and their address is known only then.
-        if (!await StartedAsync(stoppingToken))
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
         {
             return;
         }
@@ -216,22 +217,6 @@ internal sealed partial class DemoTrafficGenerator(
         }
 
         return loaded;
-    }
-
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic started: {Rate} requests/s per route.")]

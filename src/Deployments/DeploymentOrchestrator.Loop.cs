@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelRegistry.Dashboard.Core;
 
 namespace ModelRegistry.Dashboard.Deployments;
 
@@ -7,6 +8,13 @@ public sealed partial class DeploymentOrchestrator
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A deployment resumed after a restart may probe its target at once; with the demo, that target is served by
+        // this app, which does not listen before every hosted service has started. A probe then fails, and fails the check.
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.TickSeconds), clock);
         var nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         while (true)

@@ -26,6 +26,7 @@ public sealed partial class DeploymentOrchestrator(
     IMetricsReader metrics,
     MetricsArrivals arrivals,
     IOptionsMonitor<DeploymentOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
 {
@@ -111,6 +112,13 @@ public sealed partial class DeploymentOrchestrator(
     {
         var actor = DeploymentTransitions.Orchestrator;
         var status = health.Get(deployment.ModelName, deployment.ToVersion);
+        if (status.Status == HealthStatus.Unknown)
+        {
+            // This process has not probed the target: it was restarted during the check. Health lives in memory and a
+            // version without traffic is probed only on request, so ask again, or the check just waits for its timeout.
+            status = await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
+        }
+
         if (status.Status == HealthStatus.Healthy)
         {
             transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
 
 namespace ModelRegistry.Dashboard.Health;
 
@@ -15,18 +16,9 @@ internal sealed partial class HealthProbeService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Probe once the app is up: the database is migrated and, for the demo, its own backends are listening.
-        var appStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => appStarted.TrySetResult()))
-        using (stoppingToken.Register(() => appStarted.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
         {
-            try
-            {
-                await appStarted.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         // Stop with the server, not after it: a probe of this app's own (demo) backends while it drains would fail.
