@@ -25,7 +25,7 @@ internal static class SnapshotsEndpoints
             })
             .WithSummary("Take a snapshot of a route by hand (reason required)");
         group.MapPost("/{id:long}/restore", (SnapshotService service, ClaimsPrincipal user, long id, RestoreSnapshotRequest request, CancellationToken ct) =>
-                service.RestoreAsync(user.ToActor(), id, request.Reason, ct))
+                service.RestoreAsync(user.ToActor(), id, request.Reason, request.ExpectedRevision, ct))
             .WithSummary("Put the route back to the snapshot in one write (reason required)");
         return api;
     }

@@ -106,7 +106,11 @@ public sealed record VerdictInfo(
 /// <summary><c>POST /api/v1/snapshots</c>.</summary>
 public sealed record TakeSnapshotRequest(string? Model, string? Environment, string? Reason);
 
-public sealed record RestoreSnapshotRequest(string? Reason);
+/// <summary>
+/// <c>POST /api/v1/snapshots/{id}/restore</c>. <see cref="ExpectedRevision"/>: the route revision the operator looked at
+/// (the diff's <c>currentRevision</c>); when the route has moved since, the restore is refused with a 409.
+/// </summary>
+public sealed record RestoreSnapshotRequest(string? Reason, long? ExpectedRevision = null);
 
 public sealed record SnapshotInfo(
     long Id, string Model, string Environment, IReadOnlyList<SnapshotSplit> Splits, long RouteRevision, IReadOnlyList<string> Versions,

@@ -101,7 +101,7 @@ public sealed class SnapshotService(
     /// Puts the route back to the snapshot in one write. Refused while a deployment is active there (roll that back
     /// instead) and for a snapshot taken before any route existed (there is nothing to put back).
     /// </summary>
-    public async Task<RouteInfo> RestoreAsync(Actor actor, long id, string? reason, CancellationToken cancellationToken = default)
+    public async Task<RouteInfo> RestoreAsync(Actor actor, long id, string? reason, long? expectedRevision = null, CancellationToken cancellationToken = default)
     {
         actor.Demand(ActorRole.Operator, "restore snapshots");
         if (string.IsNullOrWhiteSpace(reason))
@@ -119,6 +119,16 @@ public sealed class SnapshotService(
                 throw new ConflictException(
                     $"Deployment {active.Id} ({active.ToVersion}, started by {active.CreatedBy}) is active on {scope}: roll it back instead of restoring a snapshot.");
             }
+
+            var names = snapshot.Versions.ToList();
+            var archived = await db.ModelVersions.AsNoTracking()
+                .Where(v => v.Model!.Name == snapshot.ModelName && names.Contains(v.Version) && v.Status == VersionStatus.Archived)
+                .Select(v => v.Version).ToListAsync(cancellationToken);
+            if (archived.Count > 0)
+            {
+                throw new ConflictException(
+                    $"{snapshot.ModelName}@{string.Join(", ", archived)} is archived since snapshot {id} was taken and cannot receive traffic: un-archive it first, or restore a later snapshot.");
+            }
         }
 
         if (snapshot.Splits.Count == 0)
@@ -126,17 +136,12 @@ public sealed class SnapshotService(
             throw new ConflictException($"Snapshot {id} was taken before {snapshot.EnvironmentName}/{snapshot.ModelName} had a route: there is no split to restore.");
         }
 
+        var why = reason.Trim();
         var route = await routes.SetSplitsAsync(actor, snapshot.EnvironmentName, snapshot.ModelName,
-            [.. snapshot.Splits.Select(s => new SplitInfo(s.Version, s.Weight))], expectedRevision: null,
-            $"Restored snapshot {id}: {reason.Trim()}", cancellationToken);
-
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            audit.Record(db, actor, AuditActions.SnapshotRestored, $"snapshot:{id} {snapshot.EnvironmentName}/{snapshot.ModelName}",
-                model: snapshot.ModelName, version: route.PrimaryVersion, environment: snapshot.EnvironmentName, reason: reason.Trim(), after: route);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
+            [.. snapshot.Splits.Select(s => new SplitInfo(s.Version, s.Weight))], expectedRevision, $"Restored snapshot {id}: {why}",
+            (db, after) => audit.Record(db, actor, AuditActions.SnapshotRestored, $"snapshot:{id} {snapshot.EnvironmentName}/{snapshot.ModelName}",
+                model: snapshot.ModelName, version: after.PrimaryVersion, environment: snapshot.EnvironmentName, reason: why, after: after),
+            cancellationToken);
         notifier.Publish(new Change(ChangeKind.SnapshotChanged, snapshot.ModelName, route.PrimaryVersion, snapshot.EnvironmentName));
         return route;
     }

@@ -56,14 +56,29 @@ public sealed class RouteService(
     /// Replaces the split of (environment, model). <paramref name="expectedRevision"/> of <c>0</c> means "the route
     /// must not exist yet"; <c>null</c> skips the check (the revision token still guards the write itself).
     /// </summary>
-    public async Task<RouteInfo> SetSplitsAsync(
+    public Task<RouteInfo> SetSplitsAsync(
         Actor actor,
         string environment,
         string model,
         IReadOnlyList<SplitInfo> splits,
         long? expectedRevision,
         string? reason,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        SetSplitsAsync(actor, environment, model, splits, expectedRevision, reason, alsoInSameCommit: null, cancellationToken);
+
+    /// <summary>
+    /// As the public overload; <paramref name="alsoInSameCommit"/> adds what the caller records about the write (its own
+    /// audit entry) to the same commit, so the route never changes without it.
+    /// </summary>
+    internal async Task<RouteInfo> SetSplitsAsync(
+        Actor actor,
+        string environment,
+        string model,
+        IReadOnlyList<SplitInfo> splits,
+        long? expectedRevision,
+        string? reason,
+        Action<RegistryDbContext, RouteInfo>? alsoInSameCommit,
+        CancellationToken cancellationToken)
     {
         actor.Demand(ActorRole.Operator, "change routes");
         var errors = new ValidationErrors();
@@ -112,6 +127,7 @@ public sealed class RouteService(
         var after = RouteInfo.From(route);
         audit.Record(db, actor, AuditActions.RouteChanged, $"{environment}/{model}", model: model, version: after.PrimaryVersion,
             environment: environment, reason: reason, before: before, after: after);
+        alsoInSameCommit?.Invoke(db, after);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -44,6 +44,30 @@ public sealed class SnapshotsPageTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task Restoring_after_someone_else_moved_the_route_shows_who_did_and_leaves_their_route()
+    {
+        await SeedModelAsync("support-chat");
+        await SeedVersionAsync("support-chat", "1.2.0");
+        await SeedVersionAsync("support-chat", "1.3.0");
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
+        await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)], 1, "experiment", Cancellation);
+        var cut = RenderWithProviders(Page<SnapshotsPage>());
+        cut.WaitForElement("[data-testid=restore]");
+
+        // Another server of the same database: its change never reaches this circuit's notifier, so the page still
+        // shows revision 2 when the operator confirms.
+        var otherServer = ActivatorUtilities.CreateInstance<RouteService>(Services, new Live.ChangeNotifier());
+        await otherServer.SetSplitsAsync(new Core.Actor("bob.sre", Core.ActorRole.Operator), "staging", "support-chat", [new SplitInfo("1.3.0", 100)], 2, "promoted from the CLI", Cancellation);
+        cut.Find("[data-testid=restore]").Click();
+        cut.WaitForElement("[data-testid=restore-reason] textarea, textarea[data-testid=restore-reason]").Change("experiment over");
+        cut.Find("[data-testid=confirm-restore]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("was changed by bob.sre", cut.Find("[data-testid=form-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal([new SplitInfo("1.3.0", 100)], (await Routes.GetAsync("staging", "support-chat", Cancellation)).Splits);
+    }
+
+    [Fact]
     public async Task A_deployment_launched_elsewhere_appears_among_active_deployments_live()
     {
         await SeedModelAsync("support-chat");

@@ -95,6 +95,26 @@ public sealed class SnapshotsApiTests : IAsyncLifetime
         Assert.Equal($"Restored snapshot {taken.Id}: experiment over", routeChange.Reason);
     }
 
+    [Fact]
+    public async Task Restoring_over_a_route_that_moved_since_the_operator_looked_is_409_naming_who_moved_it()
+    {
+        var taken = await (await TakeAsync("staging", "known good")).ReadAsync<SnapshotInfo>(HttpStatusCode.Created);
+        await Routes.SetSplitsAsync(Alice, "staging", Model, [new SplitInfo("1.0.0", 50), new SplitInfo("1.1.0", 50)], expectedRevision: 1, "experiment", Ct);
+        var seen = (await (await _client.GetAsync($"/api/v1/snapshots/{taken.Id}", Ct)).ReadAsync<SnapshotDetail>()).Diff.CurrentRevision;
+        await Routes.SetSplitsAsync(Alice, "staging", Model, [new SplitInfo("1.1.0", 100)], expectedRevision: 2, "promoted meanwhile", Ct);
+        var before = await DatabaseCounts.ReadAsync(_factory);
+
+        using var response = await RestoreAsync(taken.Id, $$"""{"reason":"experiment over","expectedRevision":{{seen}}}""");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("was changed by alice", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseCounts.ReadAsync(_factory));
+        Assert.Equal([("1.1.0", 100)], await _staging.SplitsAsync());
+
+        using var current = await RestoreAsync(taken.Id, """{"reason":"experiment over","expectedRevision":3}""");
+        Assert.Equal(4, (await current.ReadAsync<RouteInfo>()).Revision);
+    }
+
     [Theory]
     [InlineData("""{}""")]
     [InlineData("""{"reason":null}""")]
@@ -170,8 +190,8 @@ public sealed class SnapshotsApiTests : IAsyncLifetime
 
         using var response = await RestoreAsync(taken.Id, """{"reason":"go back"}""");
 
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains($"{Model}@1.0.0 is archived", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"{Model}@1.0.0 is archived since snapshot {taken.Id} was taken", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await DatabaseCounts.ReadAsync(_factory));
         Assert.Equal([("1.1.0", 100)], await _staging.SplitsAsync());
     }
