@@ -128,17 +128,7 @@ public sealed class RouteService(
         audit.Record(db, actor, AuditActions.RouteChanged, $"{environment}/{model}", model: model, version: after.PrimaryVersion,
             environment: environment, reason: reason, before: before, after: after);
         alsoInSameCommit?.Invoke(db, after);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another writer got there first: a concurrency-token miss on update, or the unique (environment, model) on create.
-            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var current = await fresh.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
-            throw Stale(environment, model, current, currentRevision);
-        }
+        await SaveOrStaleAsync(db, environment, model, currentRevision, cancellationToken);
 
         notifier.Publish(new Change(ChangeKind.RouteChanged, model, after.PrimaryVersion, environment));
         return after;
@@ -164,16 +154,7 @@ public sealed class RouteService(
         db.Routes.Remove(route);
         audit.Record(db, actor, AuditActions.RouteRemoved, $"{environment}/{model}", model: model, version: before.PrimaryVersion,
             environment: environment, reason: reason, before: before);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var current = await fresh.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
-            throw Stale(environment, model, current, expectedRevision);
-        }
+        await SaveOrStaleAsync(db, environment, model, expectedRevision, cancellationToken);
 
         notifier.Publish(new Change(ChangeKind.RouteChanged, model, null, environment));
     }
@@ -203,6 +184,24 @@ public sealed class RouteService(
         if (sum != 100)
         {
             errors.Add("splits", $"Weights must sum to exactly 100 (they sum to {sum}).");
+        }
+    }
+
+    /// <summary>
+    /// Commits the write; when another writer got there first (a concurrency-token miss on update or delete, or the
+    /// unique (environment, model) on create) throws the 409 that names who moved the route.
+    /// </summary>
+    private async Task SaveOrStaleAsync(RegistryDbContext db, string environment, string model, long expectedRevision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
+            throw Stale(environment, model, current, expectedRevision);
         }
     }
 
