@@ -49,6 +49,7 @@ public static class AuditActions
     public const string DeploymentRolledBack = "deployment.rolled-back";
     public const string DeploymentSucceeded = "deployment.succeeded";
     public const string DeploymentFailed = "deployment.failed";
+    public const string DeploymentAborted = "deployment.aborted";
     public const string SnapshotTaken = "snapshot.taken";
     public const string SnapshotRestored = "snapshot.restored";
 }

@@ -153,6 +153,7 @@ public static class DeploymentEventKinds
     public const string Succeeded = "succeeded";
     public const string RolledBack = "rolled-back";
     public const string Failed = "failed";
+    public const string Aborted = "aborted";
     public const string RouteMoved = "route-moved";
 }
 

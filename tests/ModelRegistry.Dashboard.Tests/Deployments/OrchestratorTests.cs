@@ -217,6 +217,47 @@ public sealed class OrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_route_changed_outside_the_deployment_aborts_it_instead_of_being_overwritten()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("bob.sre", ActorRole.Operator), "staging", Model,
+            [new SplitInfo("1.0.0", 100)], expectedRevision: 2, reason: "pulled the canary by hand", Ct);
+
+        await BakeAsync(healthyErrorsEvery: 0); // the step passes; the next shift would have been 50%
+
+        var deployment = await GetAsync(id);
+        Assert.Equal("aborted", deployment.GetProperty("status").GetString());
+        Assert.Contains("bob.sre changed the route", deployment.GetProperty("events").EnumerateArray().Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, (await RouteAsync()).Revision);
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+        Assert.Equal(1, await CountAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.DeploymentAborted, Ct)));
+    }
+
+    [Fact]
+    public async Task A_route_changed_between_a_planned_shift_and_its_write_aborts_the_deployment()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+        await using (var db = await DbAsync())
+        {
+            var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
+            deployment.PlannedSplits = [new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }];
+            deployment.PlannedRevision = 3;
+            deployment.PlannedTrafficPercent = 50;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("bob.sre", ActorRole.Operator), "staging", Model,
+            [new SplitInfo("1.0.0", 100)], expectedRevision: 2, reason: "pulled the canary by hand", Ct);
+        await TickAsync(1);
+
+        Assert.Equal("aborted", (await GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+        Assert.Equal(3, (await RouteAsync()).Revision);
+    }
+
+    [Fact]
     public async Task Rolling_back_a_first_deployment_removes_the_route_it_established()
     {
         var model = await UnroutedModelAsync();
