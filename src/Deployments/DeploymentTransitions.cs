@@ -239,7 +239,7 @@ public sealed class DeploymentTransitions(
                 : route is null
                     ? " The route no longer exists; nothing to write."
                     : " The route already matched the snapshot; nothing to write.";
-            Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause}.{note}", actor);
+            Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause.TrimEnd('.')}.{note}", actor);
             await SaveAsync(db, deployment, actor, cancellationToken);
             return;
         }
