@@ -5,10 +5,14 @@ public static class EnumText
 {
     /// <summary>The member named by <paramref name="text"/> ("blueGreen", "BlueGreen", "rolled-back"), or null; numbers are refused.</summary>
     public static T? Parse<T>(string? text)
-        where T : struct, Enum =>
-        text is not null && Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
-            ? value
+        where T : struct, Enum
+    {
+        // A whole member name only: Enum.TryParse alone would also take numbers ("1") and lists ("direct,canary").
+        var name = text?.Replace("-", "", StringComparison.Ordinal);
+        return name is not null && Enum.GetNames<T>().Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
+            ? Enum.Parse<T>(name, ignoreCase: true)
             : null;
+    }
 
     /// <summary>Every member's camelCase name, comma-separated, for messages that list what is allowed.</summary>
     public static string Names<T>()

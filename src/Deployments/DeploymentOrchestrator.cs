@@ -130,8 +130,12 @@ public sealed partial class DeploymentOrchestrator(
                 deployment.CurrentStep = deployment.Steps.Count - 1;
             }
 
-            await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, percent), percent,
-                deployment.FromVersion is null ? "first deployment: the route is established" : $"{deployment.Strategy} step 1 after a healthy check", actor, cancellationToken);
+            if (!await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, percent), percent,
+                    deployment.FromVersion is null ? "first deployment: the route is established" : $"{deployment.Strategy} step 1 after a healthy check", actor, cancellationToken))
+            {
+                return;
+            }
+
             StartStep(deployment, transitions.Now);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             return;
@@ -170,7 +174,9 @@ public sealed partial class DeploymentOrchestrator(
         var advancing = deployment.Status == DeploymentStatus.Progressing && timeUp && result.Outcome != VerdictOutcome.Fail
             && (watching || result.Outcome == VerdictOutcome.Pass);
         Verdict? stored = null;
-        if (changed || advancing || result.Outcome == VerdictOutcome.Fail)
+        // A held failing canary (AutoRollback off, or paused) is judged on every pass; its verdict is stored when it
+        // changes, not on every pass, which would also bump the stamp under an operator about to act.
+        if (changed || advancing || (result.Outcome == VerdictOutcome.Fail && guard.AutoRollback))
         {
             stored = new Verdict
             {
@@ -233,8 +239,12 @@ public sealed partial class DeploymentOrchestrator(
 
         var next = deployment.CurrentStep + 1;
         deployment.CurrentStep = next;
-        await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
-            $"verdict {stored!.Id} passed step {next}", actor, cancellationToken);
+        if (!await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
+                $"verdict {stored!.Id} passed step {next}", actor, cancellationToken))
+        {
+            return;
+        }
+
         StartStep(deployment, transitions.Now);
         await transitions.SaveAsync(db, deployment, actor, cancellationToken);
     }

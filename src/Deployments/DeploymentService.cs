@@ -180,6 +180,11 @@ public sealed class DeploymentService(
                 throw new ConflictException($"Deployment {deployment.Id} is in the middle of a traffic shift; try again in a moment.");
             }
 
+            if (deployment.TrafficPercent < 100 && await transitions.AbortIfRouteMovedAsync(db, deployment, DeploymentTransitions.Orchestrator, cancellationToken))
+            {
+                throw new ConflictException($"Deployment {deployment.Id} was aborted instead of promoted: the route was changed outside it (see its timeline). Nothing was promoted.");
+            }
+
             deployment.Status = DeploymentStatus.Progressing;
             audit.Record(db, actor, AuditActions.DeploymentPromoted, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion,
                 environment: deployment.EnvironmentName, reason: full ? "promote to 100%" : "promote to the next step");
@@ -193,8 +198,12 @@ public sealed class DeploymentService(
             var next = full ? deployment.Steps.Count - 1 : Math.Min(deployment.CurrentStep + 1, deployment.Steps.Count - 1);
             transitions.AddEvent(db, deployment, DeploymentEventKinds.Promoted, $"{actor.Name} promoted to {deployment.Steps[next]}%.", actor);
             deployment.CurrentStep = next;
-            await transitions.ShiftAsync(db, deployment, DeploymentOrchestrator.SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
-                $"promoted by {actor.Name}", actor, cancellationToken);
+            if (!await transitions.ShiftAsync(db, deployment, DeploymentOrchestrator.SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
+                    $"promoted by {actor.Name}", actor, cancellationToken))
+            {
+                return;
+            }
+
             DeploymentOrchestrator.StartStep(deployment, transitions.Now);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
         }, cancellationToken);

@@ -86,16 +86,19 @@ public sealed class DeploymentTransitions(
         new($"Deployment {current.Id} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}: it is now {current.Status} at {current.TrafficPercent}% " +
             $"(stamp {current.ConcurrencyStamp}). Reload it and decide again.");
 
-    /// <summary>Plans the shift to <paramref name="splits"/>, persists the plan, then writes and confirms it.</summary>
-    internal async Task ShiftAsync(
+    /// <summary>
+    /// Plans the shift to <paramref name="splits"/>, persists the plan, then writes and confirms it. Returns false when
+    /// the deployment is no longer active (a forward shift ends only by abort: the route had been changed outside it); callers stop there.
+    /// </summary>
+    internal async Task<bool> ShiftAsync(
         RegistryDbContext db, Deployment deployment, IReadOnlyList<PlannedSplit> splits, int targetPercent, string why, Actor actor, CancellationToken cancellationToken)
     {
-        var route = await CurrentRouteAsync(deployment, cancellationToken);
-        if (deployment.RollbackCause is null && await LastWrittenRevisionAsync(db, deployment, cancellationToken) is var written && (route?.Revision ?? 0) != written)
+        if (deployment.RollbackCause is null && await AbortIfRouteMovedAsync(db, deployment, actor, cancellationToken))
         {
-            await AbortForForeignChangeAsync(db, deployment, route, written, actor, cancellationToken);
-            return;
+            return false;
         }
+
+        var route = await CurrentRouteAsync(deployment, cancellationToken);
 
         deployment.PlannedSplits = [.. splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })];
         deployment.PlannedRevision = (route?.Revision ?? 0) + 1;
@@ -105,6 +108,24 @@ public sealed class DeploymentTransitions(
             deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
         await SaveAsync(db, deployment, actor, cancellationToken);
         await CompletePlannedShiftAsync(db, deployment, actor, cancellationToken);
+        return deployment.IsActive;
+    }
+
+    /// <summary>
+    /// Ends <paramref name="deployment"/> as aborted (saved) when the route is no longer at the revision it last wrote;
+    /// returns whether it did. Called before a forward shift or an operator's promote.
+    /// </summary>
+    internal async Task<bool> AbortIfRouteMovedAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        var written = await LastWrittenRevisionAsync(db, deployment, cancellationToken);
+        if ((route?.Revision ?? 0) == written)
+        {
+            return false;
+        }
+
+        await AbortForForeignChangeAsync(db, deployment, route, written, actor, cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -147,6 +168,8 @@ public sealed class DeploymentTransitions(
             }
             catch (ConflictException)
             {
+                // Only a write that lost to another writer gets here (RouteService rethrows other failures as they
+                // are, and the plan stays for the next pass to finish).
                 return await AbandonPlanAsync(db, deployment, actor, cancellationToken);
             }
         }
@@ -204,6 +227,7 @@ public sealed class DeploymentTransitions(
         var who = route is null
             ? "the route was removed"
             : $"{route.UpdatedBy} changed the route at {route.UpdatedAt:u} (revision {route.Revision}, this deployment last wrote {expected}): {string.Join(", ", route.Splits.Select(s => $"{s.Version} {s.Weight}%"))}";
+        deployment.CurrentStep = deployment.Steps.IndexOf(deployment.TrafficPercent); // the step it reached, not the one it was moving to
         AddEvent(db, deployment, DeploymentEventKinds.RouteMoved, $"Outside this deployment, {who}.", actor);
         Finish(db, deployment, DeploymentStatus.Aborted,
             $"Aborted at {deployment.TrafficPercent}%: {who}. The route is left as it is now; start a new deployment to continue.", actor);
@@ -232,13 +256,16 @@ public sealed class DeploymentTransitions(
             model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
         var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
         var route = await CurrentRouteAsync(deployment, cancellationToken);
-        if (route is null || (snapshot.Splits.Count > 0 && SameSplits(route.Splits, snapshot.Splits)))
+        var notOurs = route is not null && snapshot.Splits.Count == 0 && await LastWrittenRevisionAsync(db, deployment, cancellationToken) != route.Revision;
+        if (route is null || notOurs || (snapshot.Splits.Count > 0 && SameSplits(route.Splits, snapshot.Splits)))
         {
             var note = route is null && snapshot.Splits.Count == 0
                 ? " The deployment had not established its route yet; nothing to remove."
                 : route is null
                     ? " The route no longer exists; nothing to write."
-                    : " The route already matched the snapshot; nothing to write.";
+                    : notOurs
+                        ? $" The route was created outside this deployment (by {route!.UpdatedBy}); it is left as it is."
+                        : " The route already matched the snapshot; nothing to write.";
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause.TrimEnd('.')}.{note}", actor);
             await SaveAsync(db, deployment, actor, cancellationToken);
             return;

@@ -189,7 +189,8 @@ public sealed class RouteService(
 
     /// <summary>
     /// Commits the write; when another writer got there first (a concurrency-token miss on update or delete, or the
-    /// unique (environment, model) on create) throws the 409 that names who moved the route.
+    /// unique (environment, model) on create) throws the 409 that names who moved the route. A failure that left the
+    /// route as expected (a locked database, a deadlock) is not a conflict: it is rethrown as it is.
     /// </summary>
     private async Task SaveOrStaleAsync(RegistryDbContext db, string environment, string model, long expectedRevision, CancellationToken cancellationToken)
     {
@@ -201,6 +202,11 @@ public sealed class RouteService(
         {
             await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
             var current = await fresh.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
+            if ((current?.Revision ?? 0) == expectedRevision)
+            {
+                throw;
+            }
+
             throw Stale(environment, model, current, expectedRevision);
         }
     }

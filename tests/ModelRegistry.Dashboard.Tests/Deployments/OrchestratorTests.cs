@@ -258,6 +258,75 @@ public sealed class OrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_route_write_that_left_the_route_alone_is_retried_not_taken_for_someone_elses_change()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 2 }, guard = new { minSamples = 20 } });
+        await TickAsync(2);
+        await ExecuteSqlAsync("CREATE TRIGGER routes_unavailable BEFORE UPDATE ON Routes BEGIN SELECT RAISE(ABORT, 'database is locked'); END;");
+
+        await BakeAsync(healthyErrorsEvery: 0); // the step passes; writing 50% fails
+        var held = await GetAsync(id);
+        Assert.Equal("progressing", held.GetProperty("status").GetString());
+        Assert.Equal(10, held.GetProperty("trafficPercent").GetInt32());
+
+        await ExecuteSqlAsync("DROP TRIGGER routes_unavailable;");
+        await TickAsync(1);
+
+        Assert.Equal(50, (await GetAsync(id)).GetProperty("trafficPercent").GetInt32());
+        Assert.Equal([("1.0.0", 50), ("1.1.0", 50)], await SplitsAsync());
+        Assert.Equal(3, (await RouteAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task A_failing_canary_held_without_auto_rollback_stores_its_verdict_once_not_every_pass()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary", canary = new { stepSeconds = 30 }, guard = new { minSamples = 20, autoRollback = false } });
+        await TickAsync(2);
+        await PostEventsAsync("1.0.0", 200, failEvery: 0);
+        await PostEventsAsync("1.1.0", 40, failEvery: 2);
+        await TickAsync(1);
+        var first = await GetAsync(id);
+
+        await TickAsync(5);
+
+        var later = await GetAsync(id);
+        Assert.Equal("progressing", later.GetProperty("status").GetString());
+        Assert.Equal(1, later.GetProperty("verdicts").EnumerateArray().Count(v => v.GetProperty("outcome").GetString() == "Fail"));
+        Assert.Equal(first.GetProperty("concurrencyStamp").GetInt32(), later.GetProperty("concurrencyStamp").GetInt32());
+    }
+
+    [Fact]
+    public async Task Promoting_after_the_route_was_changed_outside_is_a_409_and_the_deployment_is_aborted_not_promoted()
+    {
+        var id = await CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await TickAsync(2);
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("bob.sre", ActorRole.Operator), "staging", Model,
+            [new SplitInfo("1.0.0", 100)], expectedRevision: 2, reason: "pulled the canary by hand", Ct);
+
+        using var promote = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/promote", new { }, Ct);
+
+        await promote.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("aborted", (await GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(0, await CountAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.DeploymentPromoted, Ct)));
+        Assert.Equal([("1.0.0", 100)], await SplitsAsync());
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_first_deployment_leaves_a_route_someone_else_created_meanwhile()
+    {
+        var model = await UnroutedModelAsync();
+        var id = await CreateAsync(new { model, version = "1.0.0", environment = "staging", strategy = "canary" });
+        await TickAsync(1); // health-checking: no route yet
+        await _factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("bob.sre", ActorRole.Operator), "staging", model,
+            [new SplitInfo("1.0.0", 100)], expectedRevision: 0, reason: "served by hand", Ct);
+
+        using var rollback = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "not needed any more" }, Ct);
+
+        Assert.Equal("rolledBack", (await rollback.ReadJsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(1, (await RouteAsync(model)).Revision);
+    }
+
+    [Fact]
     public async Task Rolling_back_a_first_deployment_removes_the_route_it_established()
     {
         var model = await UnroutedModelAsync();
@@ -346,6 +415,12 @@ public sealed class OrchestratorTests : IAsyncLifetime
     private Task<JsonElement> GetAsync(long id) => Driver.GetAsync(id);
 
     private Task TickAsync(int times) => Driver.TickAsync(times);
+
+    private async Task ExecuteSqlAsync(string sql)
+    {
+        await using var db = await DbAsync();
+        await db.Database.ExecuteSqlRawAsync(sql, Ct);
+    }
 
     /// <summary>A model with one version and no route anywhere yet.</summary>
     private async Task<string> UnroutedModelAsync()

@@ -5,13 +5,13 @@ namespace ModelRegistry.Dashboard.Tests.Deployments;
 
 /// <summary>
 /// Issue 4, part 9: the verdict method on seeded simulated canaries, evaluated as the orchestrator would — every few
-/// canary requests (20 for the A/A runs, 10 for the bad canary), with the baseline taking nine times the canary's
-/// traffic (a 10% step). Healthy: 2% errors, log-normal latency around 150 ms (σ = 0.5), ~500 tokens per request.
+/// canary requests (2 for the A/A runs: a pass every 0.2 s when the canary gets 10 requests/s, as with judging on
+/// arrival; 10 for the bad canary), with the baseline taking nine times the canary's traffic (a 10% step). Healthy: 2% errors, log-normal latency around 150 ms (σ = 0.5), ~500 tokens per request.
 /// </summary>
 public sealed class VerdictSimulationTests(ITestOutputHelper output)
 {
     private const int Runs = 1000;
-    private const int AaStep = 10;
+    private const int AaStep = 2;
     private const int Step = 10;
     private const int BaselineFactor = 9;
     private const int MaxCanaryRequests = 500;
