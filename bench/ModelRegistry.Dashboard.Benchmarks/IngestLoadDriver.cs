@@ -171,6 +171,7 @@ internal static class IngestLoadDriver
             builder.UseSetting("ConnectionStrings:Registry", $"Data Source={databasePath}");
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("Demo:Enabled", "false");
+            builder.UseSetting("RateLimiting:Enabled", "false"); // measures ingest, not the limiter
             builder.UseSetting("Auth:Anonymous:Name", "bench");
             builder.UseSetting("Auth:Anonymous:Role", "Admin");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -328,6 +328,7 @@ internal static class RollbackLatencyDriver
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Demo:Traffic:Enabled", "false");
+            builder.UseSetting("RateLimiting:Enabled", "false");
             builder.UseSetting("Auth:Anonymous:Name", "bench");
             builder.UseSetting("Auth:Anonymous:Role", "Admin");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -26,7 +26,7 @@ public static class ApiRegistration
     public static WebApplication MapDashboardApi(this WebApplication app)
     {
         // Every API call needs an authenticated actor: the anonymous actor is one, a wrong X-Api-Key is not (401).
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(Hosting.ApiRateLimiting.Policy);
         api.MapModelsEndpoints()
             .MapEnvironmentsEndpoints()
             .MapAuditEndpoints()

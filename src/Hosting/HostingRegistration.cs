@@ -20,6 +20,7 @@ public static class HostingRegistration
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentActor>();
+        builder.AddApiRateLimiting();
         return builder;
     }
 
@@ -45,6 +46,7 @@ public static class HostingRegistration
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }
