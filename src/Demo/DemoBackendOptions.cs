@@ -72,15 +72,15 @@ public sealed class DemoBackendOptions : IValidatableObject
 public sealed class DemoBackendSettings
 {
     /// <summary>Median response time; latencies are log-normal around it.</summary>
-    [Range(0, 60_000, ErrorMessage = "must be from 0 to 60000 ms.")]
+    [Range(0.0, 60_000.0, ErrorMessage = "must be from 0 to 60000 ms.")]
     public double? MedianLatencyMs { get; set; }
 
     /// <summary>σ of the log-normal latency: 0 is constant, 0.3 is realistic, 1 is wild.</summary>
-    [Range(0, 3, ErrorMessage = "must be from 0 to 3 (σ of the log-normal latency).")]
+    [Range(0.0, 3.0, ErrorMessage = "must be from 0 to 3 (σ of the log-normal latency).")]
     public double? LatencySpread { get; set; }
 
     /// <summary>Share of chat completions answered with HTTP 500.</summary>
-    [Range(0, 1, ErrorMessage = "must be from 0 to 1 (a share of requests).")]
+    [Range(0.0, 1.0, ErrorMessage = "must be from 0 to 1 (a share of requests).")]
     public double? ErrorRate { get; set; }
 
     /// <summary>Average completion tokens per answer (each answer varies ±25% around it).</summary>

@@ -15,7 +15,7 @@ public sealed class DeploymentOptions
     /// Between ticks, fresh metric events wake the orchestrator to judge again, at most once per this interval, so a
     /// breach does not wait up to a whole tick to roll back. 0 turns it off (only the tick judges).
     /// </summary>
-    [Range(0, 3600, ErrorMessage = "Deployments:JudgeOnArrivalSeconds must be between 0 (off) and 3600.")]
+    [Range(0.0, 3600.0, ErrorMessage = "Deployments:JudgeOnArrivalSeconds must be between 0 (off) and 3600.")]
     public double JudgeOnArrivalSeconds { get; set; } = 0.2;
 
     /// <summary>How long a target may take to report Healthy before its deployment fails.</summary>

@@ -73,6 +73,8 @@ public sealed class DemoBackendSimulatorTests
 
     [Theory]
     [InlineData("Demo:Backends:support-chat:2.0.0:ErrorRate", "1.5")]
+    [InlineData("Demo:Backends:support-chat:2.0.0:ErrorRate", "1.4")] // an int range would round it to 1 and let it through
+    [InlineData("Demo:BackendDefaults:LatencySpread", "3.4")]
     [InlineData("Demo:Backends:support-chat:2.0.0:MedianLatencyMs", "-1")]
     [InlineData("Demo:BackendDefaults:LatencySpread", "9")]
     [InlineData("Demo:BackendDefaults:CompletionTokens", "0")]
