@@ -21,6 +21,11 @@ public sealed partial class DeploymentDetail
     private DeploymentInfo? _deployment;
     private RouteInfo? _route;
     private bool _notFound;
+
+    /// <summary>Who is looking: the commands are offered to operators; the engine checks again on every one.</summary>
+    private Actor? _actor;
+
+    private bool CanOperate => _actor?.Can(ActorRole.Operator) ?? false;
     private List<(string Label, MetricsSummary Summary)> _figures = [];
     private List<BreadcrumbItem> _breadcrumbs = [];
 
@@ -48,6 +53,7 @@ public sealed partial class DeploymentDetail
     protected override async Task OnParametersSetAsync()
     {
         _breadcrumbs = [new("Deployments", "/deployments"), new($"#{Id}", null, disabled: true)];
+        _actor ??= await CurrentActor.GetAsync();
         await LoadAsync();
         _figureRefresh ??= PeriodicRefresh.Start(TimeSpan.FromSeconds(1), Clock, () => InvokeAsync(() =>
         {
