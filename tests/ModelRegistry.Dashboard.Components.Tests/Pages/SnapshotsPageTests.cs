@@ -68,6 +68,24 @@ public sealed class SnapshotsPageTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task A_viewer_sees_the_diff_but_is_not_offered_restore()
+    {
+        await SeedModelAsync("support-chat");
+        await SeedVersionAsync("support-chat", "1.2.0");
+        await SeedVersionAsync("support-chat", "1.3.0");
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
+        await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.3.0", 100)], 1, "experiment", Cancellation);
+        Authorization.SetRoles(nameof(Core.ActorRole.Viewer));
+
+        var cut = RenderWithProviders(Page<SnapshotsPage>());
+
+        cut.WaitForAssertion(() => Assert.Contains("1.3.0: 0% → now 100%", Normalize(cut.Find("[data-testid=snapshot-diff]").TextContent), StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=restore]"));
+        Assert.Contains("operators only", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deployment_launched_elsewhere_appears_among_active_deployments_live()
     {
         await SeedModelAsync("support-chat");
