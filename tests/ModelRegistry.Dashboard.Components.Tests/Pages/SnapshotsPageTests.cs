@@ -14,12 +14,7 @@ public sealed class SnapshotsPageTests : DashboardTestContext
     [Fact]
     public async Task A_snapshot_shows_how_the_route_changed_since_and_restoring_it_needs_a_reason()
     {
-        await SeedModelAsync("support-chat");
-        await SeedVersionAsync("support-chat", "1.2.0");
-        await SeedVersionAsync("support-chat", "1.3.0");
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
-        var snapshot = await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)], 1, "experiment", Cancellation);
+        var snapshot = await SnapshotThenMoveRouteAsync([new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)]);
 
         var cut = RenderWithProviders(Page<SnapshotsPage>());
         cut.WaitForAssertion(() =>
@@ -46,12 +41,7 @@ public sealed class SnapshotsPageTests : DashboardTestContext
     [Fact]
     public async Task Restoring_after_someone_else_moved_the_route_shows_who_did_and_leaves_their_route()
     {
-        await SeedModelAsync("support-chat");
-        await SeedVersionAsync("support-chat", "1.2.0");
-        await SeedVersionAsync("support-chat", "1.3.0");
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
-        await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)], 1, "experiment", Cancellation);
+        await SnapshotThenMoveRouteAsync([new SplitInfo("1.2.0", 50), new SplitInfo("1.3.0", 50)]);
         var cut = RenderWithProviders(Page<SnapshotsPage>());
         cut.WaitForElement("[data-testid=restore]");
 
@@ -70,12 +60,7 @@ public sealed class SnapshotsPageTests : DashboardTestContext
     [Fact]
     public async Task A_viewer_sees_the_diff_but_is_not_offered_restore()
     {
-        await SeedModelAsync("support-chat");
-        await SeedVersionAsync("support-chat", "1.2.0");
-        await SeedVersionAsync("support-chat", "1.3.0");
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
-        await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
-        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.3.0", 100)], 1, "experiment", Cancellation);
+        await SnapshotThenMoveRouteAsync([new SplitInfo("1.3.0", 100)]);
         Authorization.SetRoles(nameof(Core.ActorRole.Viewer));
 
         var cut = RenderWithProviders(Page<SnapshotsPage>());
@@ -103,5 +88,17 @@ public sealed class SnapshotsPageTests : DashboardTestContext
             Assert.Contains($"#{created.Id} support-chat@1.3.0 → staging", text, StringComparison.Ordinal);
             Assert.Contains("pending", text, StringComparison.Ordinal);
         });
+    }
+
+    /// <summary>support-chat served by 1.2.0 in staging, a snapshot of that, then the route moved to <paramref name="moved"/> (revision 2).</summary>
+    private async Task<SnapshotInfo> SnapshotThenMoveRouteAsync(IReadOnlyList<SplitInfo> moved)
+    {
+        await SeedModelAsync("support-chat");
+        await SeedVersionAsync("support-chat", "1.2.0");
+        await SeedVersionAsync("support-chat", "1.3.0");
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", [new SplitInfo("1.2.0", 100)], 0, "go live", Cancellation);
+        var snapshot = await Snapshots.TakeAsync(Seeder, new TakeSnapshotRequest("support-chat", "staging", "before the experiment"), Cancellation);
+        await Routes.SetSplitsAsync(Seeder, "staging", "support-chat", moved, 1, "experiment", Cancellation);
+        return snapshot;
     }
 }
