@@ -50,16 +50,8 @@ public sealed class JudgeOnArrivalTests : IAsyncLifetime
         Assert.Contains((await _driver.GetAsync(id)).GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("outcome").GetString() == "Fail");
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <see cref="Deadline"/>.</summary>
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"Timed out after {Deadline.TotalSeconds} s waiting for {what}.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition, string what) =>
+        Poll.UntilAsync(condition, Deadline, _ => $"Timed out after {Deadline.TotalSeconds} s waiting for {what}.");
 
     private sealed class ArrivalFactory : DeploymentFactory
     {

@@ -189,30 +189,35 @@ public sealed class ProcessKillTests : IAsyncDisposable
     /// </summary>
     private async Task<DeploymentInfo> UntilAsync(AppProcess app, long id, Func<DeploymentInfo, bool> done, string what, Traffic traffic)
     {
+        DeploymentInfo? deployment = null;
+        string GaveUp(TimeSpan waited) =>
+            $"Gave up waiting for {what} after {waited.TotalSeconds:0.0} s: deployment {id} is {deployment!.Status} at {deployment.TrafficPercent}%. " +
+            $"Events: {string.Join(" | ", deployment.Events.Select(e => $"{e.Kind}: {e.Message}"))}\n{app.Output}";
+
         var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            if (traffic != Traffic.None)
+        await Poll.UntilAsync(
+            async () =>
             {
-                await PostEventsAsync(app, Stable, 10, failEvery: 0);
-                await PostEventsAsync(app, Canary, 10, failEvery: traffic == Traffic.CanaryFailingHalf ? 2 : 0);
-            }
+                if (traffic != Traffic.None)
+                {
+                    await PostEventsAsync(app, Stable, 10, failEvery: 0);
+                    await PostEventsAsync(app, Canary, 10, failEvery: traffic == Traffic.CanaryFailingHalf ? 2 : 0);
+                }
 
-            await ObserveRouteAsync(app);
-            var deployment = await GetAsync(app, id);
-            if (done(deployment))
-            {
-                return deployment;
-            }
+                await ObserveRouteAsync(app);
+                deployment = await GetAsync(app, id);
+                var finished = done(deployment);
+                if (!finished && !deployment.Active)
+                {
+                    Assert.Fail(GaveUp(waited.Elapsed)); // it ended some other way: no point waiting
+                }
 
-            if (!deployment.Active || waited.Elapsed > PhaseTimeout)
-            {
-                Assert.Fail($"Gave up waiting for {what} after {waited.Elapsed.TotalSeconds:0.0} s: deployment {id} is {deployment.Status} at {deployment.TrafficPercent}%. " +
-                    $"Events: {string.Join(" | ", deployment.Events.Select(e => $"{e.Kind}: {e.Message}"))}\n{app.Output}");
-            }
-
-            await Task.Delay(PollInterval, Ct);
-        }
+                return finished;
+            },
+            PhaseTimeout,
+            GaveUp,
+            PollInterval);
+        return deployment!;
     }
 
     /// <summary>

@@ -135,31 +135,22 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilHealthyAsync()
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
+    private Task WaitUntilHealthyAsync() => Poll.UntilAsync(
+        async () =>
         {
             try
             {
                 using var response = await Client.GetAsync("/healthz", TestContext.Current.CancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException) when (waited.Elapsed < StartTimeout)
+            catch (HttpRequestException)
             {
+                return false;
             }
-
-            if (waited.Elapsed >= StartTimeout)
-            {
-                throw new TimeoutException($"{_name} listened on {Client.BaseAddress} but did not answer /healthz within {StartTimeout.TotalSeconds:0} s.");
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+        },
+        StartTimeout,
+        _ => $"{_name} listened on {Client.BaseAddress} but did not answer /healthz within {StartTimeout.TotalSeconds:0} s.",
+        TimeSpan.FromMilliseconds(100));
 
     private void Keep(string? line)
     {
