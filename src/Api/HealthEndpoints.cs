@@ -40,8 +40,7 @@ internal static class HealthEndpoints
                 throw new NotFoundException($"Environment '{environment}' does not exist.");
             }
 
-            var inEnvironment = await routes.ListAsync(environment, name, ct);
-            var route = inEnvironment.Count > 0 ? inEnvironment[0] : null;
+            var route = await routes.FindAsync(environment, name, ct);
             weight = route?.Splits.FirstOrDefault(s => s.Version == version)?.Weight ?? 0;
         }
 

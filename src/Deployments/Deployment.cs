@@ -85,6 +85,14 @@ public sealed class Deployment
 
     public bool IsActive => ActiveScope is not null;
 
+    /// <summary>Forgets the planned shift: it was written and confirmed, or abandoned.</summary>
+    public void ClearPlan()
+    {
+        PlannedSplits = null;
+        PlannedRevision = null;
+        PlannedTrafficPercent = null;
+    }
+
     public static string ScopeOf(string environment, string model) => $"{environment}/{model}";
 }
 
@@ -145,11 +153,9 @@ public static class DeploymentEventKinds
     public const string TrafficShiftPlanned = "traffic-shift-planned";
     public const string TrafficShifted = "traffic-shifted";
     public const string Holding = "holding";
-    public const string Verdict = "verdict";
     public const string Promoted = "promoted";
     public const string Paused = "paused";
     public const string Resumed = "resumed";
-    public const string Watching = "watching";
     public const string Succeeded = "succeeded";
     public const string RolledBack = "rolled-back";
     public const string Failed = "failed";

@@ -5,6 +5,7 @@ using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
 
 namespace ModelRegistry.Dashboard.Deployments;
 
@@ -66,7 +67,7 @@ public sealed class DeploymentService(
         var (model, version, environment) = (request.Model!.Trim(), request.Version!.Trim(), request.Environment!.Trim());
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await SnapshotService.RequireScopeAsync(db, environment, model, cancellationToken);
+        await RouteService.RequireEnvironmentAndModelAsync(db, environment, model, cancellationToken);
         var env = await db.Environments.AsNoTracking().FirstAsync(e => e.Name == environment, cancellationToken);
         var target = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Model!.Name == model && v.Version == version, cancellationToken)
             ?? throw new NotFoundException($"Model '{model}' has no version '{version}': register it first.");

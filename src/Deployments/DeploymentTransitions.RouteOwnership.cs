@@ -35,9 +35,7 @@ public sealed partial class DeploymentTransitions
     private async Task<bool> AbandonPlanAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
     {
         var expected = (deployment.PlannedRevision ?? 1) - 1;
-        deployment.PlannedSplits = null;
-        deployment.PlannedRevision = null;
-        deployment.PlannedTrafficPercent = null;
+        deployment.ClearPlan();
         if (deployment.RollbackCause is null)
         {
             await AbortForForeignChangeAsync(db, deployment, await CurrentRouteAsync(deployment, cancellationToken), expected, actor, cancellationToken);
@@ -58,7 +56,7 @@ public sealed partial class DeploymentTransitions
     {
         var who = route is null
             ? "the route was removed"
-            : $"{route.UpdatedBy} changed the route at {route.UpdatedAt:u} (revision {route.Revision}, this deployment last wrote {expected}): {string.Join(", ", route.Splits.Select(s => $"{s.Version} {s.Weight}%"))}";
+            : $"{route.UpdatedBy} changed the route at {route.UpdatedAt:u} (revision {route.Revision}, this deployment last wrote {expected}): {Describe([.. route.Splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })])}";
         deployment.CurrentStep = deployment.Steps.IndexOf(deployment.TrafficPercent); // the step it reached, not the one it was moving to
         AddEvent(db, deployment, DeploymentEventKinds.RouteMoved, $"Outside this deployment, {who}.", actor);
         Finish(db, deployment, DeploymentStatus.Aborted,

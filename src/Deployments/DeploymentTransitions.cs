@@ -41,11 +41,8 @@ public sealed partial class DeploymentTransitions(
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task<RouteInfo?> CurrentRouteAsync(Deployment deployment, CancellationToken cancellationToken)
-    {
-        var found = await routes.ListAsync(deployment.EnvironmentName, deployment.ModelName, cancellationToken);
-        return found.Count == 0 ? null : found[0];
-    }
+    private Task<RouteInfo?> CurrentRouteAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        routes.FindAsync(deployment.EnvironmentName, deployment.ModelName, cancellationToken);
 
     internal DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -163,9 +160,7 @@ public sealed partial class DeploymentTransitions(
 
         var from = deployment.TrafficPercent;
         deployment.TrafficPercent = deployment.PlannedTrafficPercent ?? deployment.TrafficPercent;
-        deployment.PlannedSplits = null;
-        deployment.PlannedRevision = null;
-        deployment.PlannedTrafficPercent = null;
+        deployment.ClearPlan();
         AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
             removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
                     : $"Route at revision {written}: {Describe(planned)}.",

@@ -84,7 +84,7 @@ public sealed class SnapshotService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (environment, model) = (request.Environment!.Trim(), request.Model!.Trim());
-        await RequireScopeAsync(db, environment, model, cancellationToken);
+        await RouteService.RequireEnvironmentAndModelAsync(db, environment, model, cancellationToken);
         var snapshot = await CaptureAsync(db, environment, model, guardRulesJson: null, actor, request.Reason!.Trim(), cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -166,19 +166,6 @@ public sealed class SnapshotService(
         };
         db.Snapshots.Add(snapshot);
         return snapshot;
-    }
-
-    internal static async Task RequireScopeAsync(RegistryDbContext db, string environment, string model, CancellationToken cancellationToken)
-    {
-        if (!await db.Environments.AnyAsync(e => e.Name == environment, cancellationToken))
-        {
-            throw new NotFoundException($"Environment '{environment}' does not exist.");
-        }
-
-        if (!await db.Models.AnyAsync(m => m.Name == model, cancellationToken))
-        {
-            throw new NotFoundException($"Model '{model}' is not registered.");
-        }
     }
 
     private static async Task<Snapshot> FindAsync(RegistryDbContext db, long id, CancellationToken cancellationToken) =>

@@ -43,6 +43,14 @@ public sealed class RouteService(
         return [.. list.Select(RouteInfo.From)];
     }
 
+    /// <summary>The route of (environment, model), or null when none has been established there.</summary>
+    public async Task<RouteInfo?> FindAsync(string environment, string model, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var route = await db.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
+        return route is null ? null : RouteInfo.From(route);
+    }
+
     public async Task<RouteInfo> GetAsync(string environment, string model, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -211,7 +219,8 @@ public sealed class RouteService(
         }
     }
 
-    private static async Task<Model> RequireEnvironmentAndModelAsync(RegistryDbContext db, string environment, string model, CancellationToken cancellationToken)
+    /// <summary>The model registered under <paramref name="model"/>; 404 naming whichever of the two does not exist.</summary>
+    internal static async Task<Model> RequireEnvironmentAndModelAsync(RegistryDbContext db, string environment, string model, CancellationToken cancellationToken)
     {
         if (!await db.Environments.AnyAsync(e => e.Name == environment, cancellationToken))
         {

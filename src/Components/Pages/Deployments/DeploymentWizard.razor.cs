@@ -32,8 +32,8 @@ public sealed partial class DeploymentWizard
     private string? _version;
     private string? _environment;
     private DeploymentStrategy _strategy = DeploymentStrategy.Canary;
-    private string _canarySteps = "10, 50, 100";
-    private int _stepSeconds = 60;
+    private string _canarySteps = string.Join(", ", DeploymentRequestRules.DefaultCanarySteps);
+    private int _stepSeconds = DeploymentRequestRules.DefaultStepSeconds;
     private GuardRules _guard = GuardRules.Default;
     private bool _acknowledgeBreaking;
     private string? _reason;
