@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 
@@ -151,7 +152,7 @@ public sealed class AlertRuleService(
 
         errors.ThrowIfAny();
         return new ValidRule(request.Name!.Trim(), metric!.Value, comparator!.Value, request.Threshold!.Value, window, forSeconds,
-            severity!.Value, Blank(request.Model), Blank(request.Environment), minSamples, request.Enabled ?? true);
+            severity!.Value, RegistryRules.Blank(request.Model), RegistryRules.Blank(request.Environment), minSamples, request.Enabled ?? true);
     }
 
     private static async Task CheckScopeAsync(RegistryDbContext db, ValidRule rule, CancellationToken cancellationToken)
@@ -169,8 +170,6 @@ public sealed class AlertRuleService(
 
         errors.ThrowIfAny();
     }
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static NotFoundException Unknown(int id) => new($"Alert rule {id} does not exist.");
 

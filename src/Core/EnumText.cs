@@ -18,5 +18,5 @@ public static class EnumText
     public static string Names<T>()
         where T : struct, Enum => string.Join(", ", Enum.GetNames<T>().Select(Camel));
 
-    public static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

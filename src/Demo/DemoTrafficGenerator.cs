@@ -50,11 +50,6 @@ internal sealed partial class DemoTrafficGenerator(
     private readonly HashSet<Task> _inFlight = [];
     private readonly Dictionary<(string Environment, string Model), double> _credit = [];
 
-    /// <summary>Requests skipped because <c>MaxConcurrentRequests</c> were already in flight.</summary>
-    public long SkippedBusy { get; private set; }
-
-    /// <summary>Requests skipped because the chosen version is not a demo backend (see <c>Demo:Traffic:DemoBackendsOnly</c>).</summary>
-    public long SkippedNotDemo { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -147,16 +142,14 @@ internal sealed partial class DemoTrafficGenerator(
     {
         if (_inFlight.Count >= settings.MaxConcurrentRequests)
         {
-            SkippedBusy++;
-            return;
+            return; // at capacity: this request is skipped
         }
 
         var split = WeightedVersionPicker.Pick(route.Splits, s => s.Weight, random);
         var url = settings.DemoBackendsOnly ? addresses.DemoBackendUrl(split.Endpoint) : addresses.Resolve(split.Endpoint);
         if (url is null)
         {
-            SkippedNotDemo++;
-            return;
+            return; // not a demo backend (Demo:Traffic:DemoBackendsOnly)
         }
 
         var request = new ChatCompletionRequest(route.Model,

@@ -102,5 +102,6 @@ public static partial class RegistryRules
 
     public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    /// <summary>Bad input quoted back in a message: at most 40 characters.</summary>
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

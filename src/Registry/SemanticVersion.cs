@@ -26,13 +26,13 @@ public static class SemanticVersion
 
         if (text.Length > MaxLength || !SemVersion.TryParse(text, SemVersionStyles.Strict, out var parsed))
         {
-            problem = $"'{Truncate(text)}' is not a semantic version: use MAJOR.MINOR.PATCH with an optional -prerelease, e.g. 1.2.0 or 2.0.0-rc.1.";
+            problem = $"'{RegistryRules.Shorten(text)}' is not a semantic version: use MAJOR.MINOR.PATCH with an optional -prerelease, e.g. 1.2.0 or 2.0.0-rc.1.";
             return false;
         }
 
         if (parsed.MetadataIdentifiers.Count > 0)
         {
-            problem = $"'{Truncate(text)}' carries build metadata (+{parsed.Metadata}), which SemVer ignores for precedence; register it without the '+' part.";
+            problem = $"'{RegistryRules.Shorten(text)}' carries build metadata (+{parsed.Metadata}), which SemVer ignores for precedence; register it without the '+' part.";
             return false;
         }
 
@@ -46,6 +46,4 @@ public static class SemanticVersion
     /// <summary>Sorts version numbers newest first by SemVer precedence.</summary>
     public static IEnumerable<T> NewestFirst<T>(IEnumerable<T> items, Func<T, string> version) =>
         items.OrderByDescending(version, Precedence);
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

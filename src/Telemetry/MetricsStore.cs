@@ -138,7 +138,7 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
 
     internal static DateTime FromSecond(long second) => new(second * TimeSpan.TicksPerSecond, DateTimeKind.Utc);
 
-    internal static MetricsSummary ToSummary(SeriesKey series, int windowSeconds, in WindowFigures f, decimal? cost = null)
+    internal static MetricsSummary ToSummary(SeriesKey series, int windowSeconds, in WindowFigures f)
     {
         var requests = f.Requests;
         return new MetricsSummary(
@@ -158,7 +158,7 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
             f.InputTokens,
             f.OutputTokens,
             requests == 0 ? 0 : (double)(f.InputTokens + f.OutputTokens) / requests,
-            cost);
+            null);
     }
 
     private bool Record(in MetricEvent e, long now) => RecordInto(GetSeries(e.Series), in e, now);

@@ -19,25 +19,25 @@ internal struct RecentSeries<T>
     public readonly bool TryFind(in SeriesKey key, out T value)
     {
         value = default!;
-        if (_filled > 0 && Same(_key0, key))
+        if (_filled > 0 && SeriesTable.SameNames(_key0, key))
         {
             value = _value0;
             return true;
         }
 
-        if (_filled > 1 && Same(_key1, key))
+        if (_filled > 1 && SeriesTable.SameNames(_key1, key))
         {
             value = _value1;
             return true;
         }
 
-        if (_filled > 2 && Same(_key2, key))
+        if (_filled > 2 && SeriesTable.SameNames(_key2, key))
         {
             value = _value2;
             return true;
         }
 
-        if (_filled > 3 && Same(_key3, key))
+        if (_filled > 3 && SeriesTable.SameNames(_key3, key))
         {
             value = _value3;
             return true;
@@ -59,9 +59,4 @@ internal struct RecentSeries<T>
         _next = (_next + 1) & 3;
         _filled = Math.Min(_filled + 1, 4);
     }
-
-    private static bool Same(in SeriesKey a, in SeriesKey b) =>
-        (ReferenceEquals(a.Version, b.Version) || string.Equals(a.Version, b.Version, StringComparison.Ordinal))
-        && (ReferenceEquals(a.Model, b.Model) || string.Equals(a.Model, b.Model, StringComparison.Ordinal))
-        && (ReferenceEquals(a.Environment, b.Environment) || string.Equals(a.Environment, b.Environment, StringComparison.Ordinal));
 }

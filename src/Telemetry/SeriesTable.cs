@@ -93,7 +93,7 @@ internal sealed class SeriesTable
     }
 
     /// <summary>Reference equality first: events of one series usually share the catalogue's string instances.</summary>
-    private static bool SameNames(in SeriesKey a, in SeriesKey b) =>
+    internal static bool SameNames(in SeriesKey a, in SeriesKey b) =>
         (ReferenceEquals(a.Version, b.Version) || string.Equals(a.Version, b.Version, StringComparison.Ordinal))
         && (ReferenceEquals(a.Model, b.Model) || string.Equals(a.Model, b.Model, StringComparison.Ordinal))
         && (ReferenceEquals(a.Environment, b.Environment) || string.Equals(a.Environment, b.Environment, StringComparison.Ordinal));
