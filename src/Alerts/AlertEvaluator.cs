@@ -67,6 +67,8 @@ public sealed partial class AlertEvaluator(
         var announcements = new List<Change>();
         var evaluated = new HashSet<Alert>();
         var series = metrics.ActiveSeries;
+        // Rules sharing a window (the two defaults both use 60 s) read each series' summary once per round.
+        var summaries = new Dictionary<(SeriesKey, int), MetricsSummary>();
 
         foreach (var rule in rules)
         {
@@ -83,7 +85,12 @@ public sealed partial class AlertEvaluator(
                     evaluated.Add(alert);
                 }
 
-                var summary = metrics.Summarize(key, TimeSpan.FromSeconds(rule.WindowSeconds));
+                if (!summaries.TryGetValue((key, rule.WindowSeconds), out var summary))
+                {
+                    summary = metrics.Summarize(key, TimeSpan.FromSeconds(rule.WindowSeconds));
+                    summaries[(key, rule.WindowSeconds)] = summary;
+                }
+
                 if (summary.Requests < rule.MinSamples)
                 {
                     _breachingSince.Remove((rule.Id, key));
