@@ -29,8 +29,7 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
     private async Task AssertNothingStoredAsync(DatabaseCounts before) =>
         Assert.Equal(before, await DatabaseCounts.ReadAsync(factory));
 
-    private Task<HttpResponseMessage> PostJsonAsync(string url, string json) =>
-        _client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+    private Task<HttpResponseMessage> PostJsonAsync(string url, string json) => _client.PostRawJsonAsync(url, json);
 
     [Theory]
     [InlineData("Bad Name")]

@@ -96,19 +96,5 @@ public sealed class DeploymentDriver(DeploymentFactory factory, HttpClient clien
         return await count(db);
     }
 
-    public async Task PostEventsAsync(string version, int count, int failEvery)
-    {
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            model,
-            version,
-            environment,
-            latencyMs = 100 + i % 20,
-            success = failEvery == 0 || i % failEvery != 0,
-            inputTokens = 200,
-            outputTokens = 80,
-        });
-        using var response = await client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, Ct);
-        await response.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-    }
+    public Task PostEventsAsync(string version, int count, int failEvery) => Seed.EventsAsync(client, model, environment, version, count, failEvery);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
 
@@ -153,6 +152,6 @@ public sealed class GuardRulesApiTests(DeploymentFactory factory) : IClassFixtur
     private Task<HttpResponseMessage> PostAsync(string model, string fields)
     {
         var json = $$"""{"model":"{{model}}","version":"1.1.0","environment":"staging"{{(fields == "{}" ? "" : "," + fields[1..^1])}}}""";
-        return _client.PostAsync("/api/v1/deployments", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        return _client.PostRawJsonAsync("/api/v1/deployments", json);
     }
 }

@@ -299,21 +299,8 @@ public sealed class ProcessKillTests : IAsyncDisposable
         return Assert.Single((await response.ReadAsync<MetricsSummaryResult>()).Versions, v => v.Version == version);
     }
 
-    private static async Task PostEventsAsync(AppProcess app, string version, int count, int failEvery)
-    {
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            model = Model,
-            version,
-            environment = Environment,
-            latencyMs = 100 + i % 20,
-            success = failEvery == 0 || i % failEvery != 0,
-            inputTokens = 200,
-            outputTokens = 80,
-        });
-        using var response = await app.Client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, Ct);
-        await response.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-    }
+    private static Task PostEventsAsync(AppProcess app, string version, int count, int failEvery) =>
+        Seed.EventsAsync(app.Client, Model, Environment, version, count, failEvery);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
@@ -229,8 +228,7 @@ public sealed class SnapshotsApiTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> RestoreAsync(long id, string body) => PostJsonAsync($"/api/v1/snapshots/{id}/restore", body);
 
-    private Task<HttpResponseMessage> PostJsonAsync(string url, string json) =>
-        _client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+    private Task<HttpResponseMessage> PostJsonAsync(string url, string json) => _client.PostRawJsonAsync(url, json);
 
     private async Task<IReadOnlyList<AuditRecord>> AuditAsync() =>
         (await (await _client.GetAsync($"/api/v1/audit?model={Model}", Ct)).ReadAsync<Paged<AuditRecord>>()).Items;

@@ -13,6 +13,10 @@ public static class ApiJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>Posts <paramref name="json"/> exactly as written (for bodies no record could serialise: wrong types, missing fields).</summary>
+    public static Task<HttpResponseMessage> PostRawJsonAsync(this HttpClient client, string url, string json) =>
+        client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         await response.ShouldHaveStatusAsync(expected);

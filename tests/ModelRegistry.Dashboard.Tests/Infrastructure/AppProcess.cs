@@ -29,9 +29,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"{_name} exited with code {_process.ExitCode} before it listened."));
     }
 
-    /// <summary>e.g. <c>http://127.0.0.1:41234</c>; <see cref="Client"/> is based on it.</summary>
-    public Uri BaseAddress => Client.BaseAddress!;
-
+    /// <summary>A client based on the app's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
 
     /// <summary>Everything the app wrote to stdout and stderr so far.</summary>

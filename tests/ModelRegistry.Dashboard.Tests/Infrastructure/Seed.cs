@@ -22,4 +22,24 @@ public static class Seed
         var response = await client.PostAsJsonAsync($"/api/v1/models/{model}/versions", request, ApiJson.Options, TestContext.Current.CancellationToken);
         return await response.ReadAsync<VersionInfo>(HttpStatusCode.Created);
     }
+
+    /// <summary>
+    /// Posts <paramref name="count"/> metric events for one version (every <paramref name="failEvery"/>-th failing; 0 =
+    /// none), latencies 100–119 ms, 200 + 80 tokens, and expects them accepted.
+    /// </summary>
+    public static async Task EventsAsync(HttpClient client, string model, string environment, string version, int count, int failEvery)
+    {
+        var events = Enumerable.Range(0, count).Select(i => new
+        {
+            model,
+            version,
+            environment,
+            latencyMs = 100 + i % 20,
+            success = failEvery == 0 || i % failEvery != 0,
+            inputTokens = 200,
+            outputTokens = 80,
+        });
+        using var response = await client.PostAsJsonAsync("/api/v1/metrics/events", new { events }, TestContext.Current.CancellationToken);
+        await response.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+    }
 }
