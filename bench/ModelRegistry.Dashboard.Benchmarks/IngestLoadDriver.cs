@@ -8,11 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Telemetry;
 
@@ -37,68 +33,56 @@ internal static class IngestLoadDriver
 
     public static async Task RunAsync(TimeSpan duration, int clients)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.db");
-        try
+        // The app with demo data off, plus the two comparison endpoints in front of it.
+        await using var app = new BenchApp(new Dictionary<string, string> { ["Demo:Enabled"] = "false" },
+            services => services.AddTransient<IStartupFilter, ComparisonEndpoints>());
+        var address = app.Address;
+        Console.WriteLine($"App on {address}; {clients} clients × {BatchSize}-event batches ({Payload(0).Length:N0} bytes), {duration.TotalSeconds:0} s per endpoint and round, {Environment.ProcessorCount} cores shared by server and clients.");
+
+        using (var setup = new HttpClient { BaseAddress = address })
         {
-            await using var app = new LoadFactory(databasePath);
-            app.UseKestrel(0);
-            app.StartServer();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            Console.WriteLine($"App on {address}; {clients} clients × {BatchSize}-event batches ({Payload(0).Length:N0} bytes), {duration.TotalSeconds:0} s per endpoint and round, {Environment.ProcessorCount} cores shared by server and clients.");
-
-            using (var setup = new HttpClient { BaseAddress = address })
+            await DriverHttp.WaitUntilServingAsync(setup);
+            await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync("/api/v1/models", new { name = Model }), HttpStatusCode.Created);
+            foreach (var version in new[] { "1.0.0", "1.1.0" })
             {
-                await DriverHttp.WaitUntilServingAsync(setup);
-                await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync("/api/v1/models", new { name = Model }), HttpStatusCode.Created);
-                foreach (var version in new[] { "1.0.0", "1.1.0" })
-                {
-                    await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = $"https://models.example.com/{version}/" }), HttpStatusCode.Created);
-                }
-            }
-
-            var payloads = Enumerable.Range(0, 16).Select(Payload).ToArray();
-            (string Name, string Path)[] endpoints =
-            [
-                ("baseline: read and discard the body", "/bench/discard"),
-                ("parse the JSON, then discard", "/bench/parse"),
-                ("POST /api/v1/metrics/events", "/api/v1/metrics/events"),
-            ];
-            foreach (var (_, path) in endpoints)
-            {
-                await DriveAsync(address, path, payloads, clients, TimeSpan.FromSeconds(3)); // warm-up: JIT tiers, connections
-            }
-
-            Console.WriteLine();
-            Console.WriteLine("| round | endpoint | events/s | requests/s | p50 ms | p99 ms | vs baseline |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|");
-            for (var round = 1; round <= 2; round++)
-            {
-                double baseline = 0;
-                foreach (var (name, path) in endpoints)
-                {
-                    var run = await DriveAsync(address, path, payloads, clients, duration);
-                    var eventsPerSecond = run.Events / run.Seconds;
-                    baseline = baseline == 0 ? eventsPerSecond : baseline;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {round} | {name} | {eventsPerSecond:N0} | {eventsPerSecond / BatchSize:N0} | {run.P50Ms:0.00} | {run.P99Ms:0.00} | {eventsPerSecond / baseline:0.00}× |"));
-                }
-            }
-
-            // The store must hold every event the real endpoint accepted (warm-up included): nothing dropped.
-            var store = app.Services.GetRequiredService<MetricsStore>();
-            var recorded = store.Summarize(new SeriesKey("staging", Model, "1.0.0"), TimeSpan.FromMinutes(15)).Requests
-                + store.Summarize(new SeriesKey("staging", Model, "1.1.0"), TimeSpan.FromMinutes(15)).Requests;
-            Console.WriteLine();
-            Console.WriteLine($"Events recorded by the store (15-min window, warm-up included): {recorded:N0}; accepted by the endpoint: {Interlocked.Read(ref _acceptedByEndpoint):N0}");
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(databasePath + suffix);
+                await DriverHttp.ExpectAsync(await setup.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = $"https://models.example.com/{version}/" }), HttpStatusCode.Created);
             }
         }
+
+        var payloads = Enumerable.Range(0, 16).Select(Payload).ToArray();
+        (string Name, string Path)[] endpoints =
+        [
+            ("baseline: read and discard the body", "/bench/discard"),
+            ("parse the JSON, then discard", "/bench/parse"),
+            ("POST /api/v1/metrics/events", "/api/v1/metrics/events"),
+        ];
+        foreach (var (_, path) in endpoints)
+        {
+            await DriveAsync(address, path, payloads, clients, TimeSpan.FromSeconds(3)); // warm-up: JIT tiers, connections
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| round | endpoint | events/s | requests/s | p50 ms | p99 ms | vs baseline |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|");
+        for (var round = 1; round <= 2; round++)
+        {
+            double baseline = 0;
+            foreach (var (name, path) in endpoints)
+            {
+                var run = await DriveAsync(address, path, payloads, clients, duration);
+                var eventsPerSecond = run.Events / run.Seconds;
+                baseline = baseline == 0 ? eventsPerSecond : baseline;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {round} | {name} | {eventsPerSecond:N0} | {eventsPerSecond / BatchSize:N0} | {run.P50Ms:0.00} | {run.P99Ms:0.00} | {eventsPerSecond / baseline:0.00}× |"));
+            }
+        }
+
+        // The store must hold every event the real endpoint accepted (warm-up included): nothing dropped.
+        var store = app.Services.GetRequiredService<MetricsStore>();
+        var recorded = store.Summarize(new SeriesKey("staging", Model, "1.0.0"), TimeSpan.FromMinutes(15)).Requests
+            + store.Summarize(new SeriesKey("staging", Model, "1.1.0"), TimeSpan.FromMinutes(15)).Requests;
+        Console.WriteLine();
+        Console.WriteLine($"Events recorded by the store (15-min window, warm-up included): {recorded:N0}; accepted by the endpoint: {Interlocked.Read(ref _acceptedByEndpoint):N0}");
     }
 
     private static async Task<(long Events, double Seconds, double P50Ms, double P99Ms)> DriveAsync(Uri address, string path, byte[][] payloads, int clients, TimeSpan duration)
@@ -159,38 +143,6 @@ internal static class IngestLoadDriver
             outputTokens = random.Next(5, 800),
         });
         return JsonSerializer.SerializeToUtf8Bytes(new { events }, JsonSerializerOptions.Web);
-    }
-
-    /// <summary>The app as shipped (Production, SQLite file of its own), plus the two comparison endpoints in front of it.</summary>
-    private sealed class LoadFactory(string databasePath) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseContentRoot(RepositoryRoot());
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Registry", $"Data Source={databasePath}");
-            builder.UseSetting("Database:Provider", "Sqlite");
-            builder.UseSetting("Demo:Enabled", "false");
-            builder.UseSetting("RateLimiting:Enabled", "false"); // measures ingest, not the limiter
-            builder.UseSetting("Auth:Anonymous:Name", "bench");
-            builder.UseSetting("Auth:Anonymous:Role", "Admin");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.ConfigureServices(services => services.AddTransient<IStartupFilter, ComparisonEndpoints>());
-        }
-    }
-
-    /// <summary>The app's content root: the folder of <c>ModelRegistry.Dashboard.sln</c>, above this program's output.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelRegistry.Dashboard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ModelRegistry.Dashboard.sln above {AppContext.BaseDirectory}.");
     }
 
     private sealed class ComparisonEndpoints : IStartupFilter

@@ -4,10 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Deployments;
@@ -38,60 +34,43 @@ internal static class RollbackLatencyDriver
 
     public static async Task RunAsync(int runs, IReadOnlyList<int> rates, double healthySeconds)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"bench-rollback-{Guid.NewGuid():N}.db");
-        try
+        // The demo catalogue and demo backends (they answer the health probes), no demo traffic: the driver is
+        // the only source of events.
+        await using var app = new BenchApp(new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:Traffic:Enabled"] = "false" });
+        var address = app.Address;
+
+        var tick = app.Services.GetRequiredService<IOptionsMonitor<DeploymentOptions>>().CurrentValue.TickSeconds;
+        var minSamples = GuardRules.Default.MinSamples;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {minSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthySeconds} s + U(0, {tick}) s healthy before the breach; {System.Environment.ProcessorCount} cores shared by app and driver."));
+
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        await DriverHttp.WaitUntilServingAsync(client);
+        var results = new List<(int Rps, List<RunResult> Runs)>();
+        var versionSeed = 0;
+        foreach (var rps in rates)
         {
-            await using var app = new RollbackFactory(databasePath);
-            app.UseKestrel(0);
-            app.StartServer();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-                .Replace("[::]", "localhost", StringComparison.Ordinal));
-            if (!address.IsLoopback)
+            var list = new List<RunResult>();
+            for (var run = 1; run <= runs; run++)
             {
-                throw new InvalidOperationException($"The app must listen on loopback; it listens on {address}.");
-            }
-
-            var tick = app.Services.GetRequiredService<IOptionsMonitor<DeploymentOptions>>().CurrentValue.TickSeconds;
-            var minSamples = GuardRules.Default.MinSamples;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {minSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthySeconds} s + U(0, {tick}) s healthy before the breach; {System.Environment.ProcessorCount} cores shared by app and driver."));
-
-            using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-            await DriverHttp.WaitUntilServingAsync(client);
-            var results = new List<(int Rps, List<RunResult> Runs)>();
-            var versionSeed = 0;
-            foreach (var rps in rates)
-            {
-                var list = new List<RunResult>();
-                for (var run = 1; run <= runs; run++)
-                {
-                    var version = string.Create(CultureInfo.InvariantCulture, $"1.3.{++versionSeed}");
-                    var result = await RunOnceAsync(client, version, rps, healthySeconds, tick, minSamples);
-                    list.Add(result);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"rps {rps,5} run {run,2} ({version}): rollback {result.RollbackMs,6:0} ms; canary samples before the breach {result.CanaryBeforeBreach,4}; waiting for {minSamples} samples {result.SampleWaitMs,5:0} ms; T0→failing verdict {result.VerdictMs,5:0} ms (on {result.VerdictSamples} canary requests); verdict→route seen {result.RollbackMs - result.VerdictMs,4:0} ms"));
-                }
-
-                results.Add((rps, list));
-            }
-
-            Console.WriteLine();
-            Console.WriteLine("| requests/s (canary share) | runs | median | p99 (= max) | min | waiting for minSamples, median | first breach → failing verdict, median | failing verdict → route seen, median | canary requests in the failing verdict, median |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (rps, list) in results)
-            {
-                var times = list.Select(r => r.RollbackMs).Order().ToList();
+                var version = string.Create(CultureInfo.InvariantCulture, $"1.3.{++versionSeed}");
+                var result = await RunOnceAsync(client, version, rps, healthySeconds, tick, minSamples);
+                list.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {rps:N0} ({list[0].CanaryRps:0.#}/s) | {list.Count} | **{Median(times) / 1000:0.00} s** | **{Percentile(times, 0.99) / 1000:0.00} s** | {times[0] / 1000:0.00} s | {Median(list.Select(r => r.SampleWaitMs)) / 1000:0.00} s | {Median(list.Select(r => r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => r.RollbackMs - r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => (double)r.VerdictSamples)):0} |"));
+                    $"rps {rps,5} run {run,2} ({version}): rollback {result.RollbackMs,6:0} ms; canary samples before the breach {result.CanaryBeforeBreach,4}; waiting for {minSamples} samples {result.SampleWaitMs,5:0} ms; T0→failing verdict {result.VerdictMs,5:0} ms (on {result.VerdictSamples} canary requests); verdict→route seen {result.RollbackMs - result.VerdictMs,4:0} ms"));
             }
+
+            results.Add((rps, list));
         }
-        finally
+
+        Console.WriteLine();
+        Console.WriteLine("| requests/s (canary share) | runs | median | p99 (= max) | min | waiting for minSamples, median | first breach → failing verdict, median | failing verdict → route seen, median | canary requests in the failing verdict, median |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (rps, list) in results)
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(databasePath + suffix);
-            }
+            var times = list.Select(r => r.RollbackMs).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {rps:N0} ({list[0].CanaryRps:0.#}/s) | {list.Count} | **{Median(times) / 1000:0.00} s** | **{Percentile(times, 0.99) / 1000:0.00} s** | {times[0] / 1000:0.00} s | {Median(list.Select(r => r.SampleWaitMs)) / 1000:0.00} s | {Median(list.Select(r => r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => r.RollbackMs - r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => (double)r.VerdictSamples)):0} |"));
         }
     }
 
@@ -313,38 +292,4 @@ internal static class RollbackLatencyDriver
     private sealed record DeploymentView(long Id, string Status, bool Active, string? RollbackCause, long? RollbackVerdictId, IReadOnlyList<VerdictView> Verdicts);
 
     private sealed record VerdictView(long Id, DateTime At, string Outcome, long CanarySamples);
-
-    /// <summary>
-    /// The app as shipped (Production, tick and guard defaults) with the demo catalogue and demo backends (they answer the
-    /// health probes), no demo traffic (the driver is the only source of events), its own SQLite file, anonymous Admin.
-    /// </summary>
-    private sealed class RollbackFactory(string databasePath) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseContentRoot(RepositoryRoot());
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Registry", $"Data Source={databasePath}");
-            builder.UseSetting("Database:Provider", "Sqlite");
-            builder.UseSetting("Demo:Enabled", "true");
-            builder.UseSetting("Demo:Traffic:Enabled", "false");
-            builder.UseSetting("RateLimiting:Enabled", "false");
-            builder.UseSetting("Auth:Anonymous:Name", "bench");
-            builder.UseSetting("Auth:Anonymous:Role", "Admin");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelRegistry.Dashboard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ModelRegistry.Dashboard.sln above {AppContext.BaseDirectory}.");
-    }
 }
