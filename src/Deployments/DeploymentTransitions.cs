@@ -175,9 +175,10 @@ public sealed partial class DeploymentTransitions(
     }
 
     /// <summary>
-    /// Returns the route to the deployment's snapshot in one write (skipped when it already matches) and ends the
-    /// deployment as rolled back. Never looks at metrics. A first deployment's snapshot has no route: its rollback
-    /// removes the route the deployment established.
+    /// Returns the route to the deployment's snapshot without its target (<see cref="RollbackPlan"/>) in one write, skipped
+    /// when the route already matches, and ends the deployment as rolled back. Never looks at metrics. When nothing
+    /// but the target would be left (a first deployment's snapshot has no route), the route the deployment established
+    /// is removed.
     /// </summary>
     internal async Task RollbackAsync(RegistryDbContext db, Deployment deployment, string cause, long? verdictId, Actor actor, string? reason, CancellationToken cancellationToken)
     {
@@ -186,9 +187,10 @@ public sealed partial class DeploymentTransitions(
         audit.Record(db, actor, AuditActions.DeploymentRolledBack, $"deployment:{deployment.Id} {deployment.EnvironmentName}/{deployment.ModelName}",
             model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
         var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
+        var plan = RollbackPlan.Without(snapshot.Splits, deployment.ToVersion, deployment.FromVersion);
         var route = await CurrentRouteAsync(deployment, cancellationToken);
-        var notOurs = route is not null && snapshot.Splits.Count == 0 && await LastWrittenRevisionAsync(db, deployment, cancellationToken) != route.Revision;
-        if (route is null || notOurs || (snapshot.Splits.Count > 0 && SameSplits(route.Splits, snapshot.Splits)))
+        var notOurs = route is not null && plan.Count == 0 && await LastWrittenRevisionAsync(db, deployment, cancellationToken) != route.Revision;
+        if (route is null || notOurs || (plan.Count > 0 && SameSplits(route.Splits, plan)))
         {
             var note = route is null && snapshot.Splits.Count == 0
                 ? " The deployment had not established its route yet; nothing to remove."
@@ -196,15 +198,16 @@ public sealed partial class DeploymentTransitions(
                     ? " The route no longer exists; nothing to write."
                     : notOurs
                         ? $" The route was created outside this deployment (by {route!.UpdatedBy}); it is left as it is."
-                        : " The route already matched the snapshot; nothing to write.";
+                        : $" The route already serves {Describe(plan)} without {deployment.ToVersion}; nothing to write.";
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause.TrimEnd('.')}.{note}", actor);
             await SaveAsync(db, deployment, actor, cancellationToken);
             return;
         }
 
-        AddEvent(db, deployment, DeploymentEventKinds.RolledBack, $"Rolling back to snapshot {snapshot.Id}: {cause}", actor);
-        await ShiftAsync(db, deployment, snapshot.Splits, snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0,
-            $"rollback to snapshot {snapshot.Id}", actor, cancellationToken);
+        var held = snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0;
+        var giveBack = held > 0 ? $" ({deployment.ToVersion} had {held}% before the deployment; it gets 0% now)" : "";
+        AddEvent(db, deployment, DeploymentEventKinds.RolledBack, $"Rolling back to snapshot {snapshot.Id} without {deployment.ToVersion}: {Describe(plan)}{giveBack}. Cause: {cause}", actor);
+        await ShiftAsync(db, deployment, plan, 0, $"rollback to snapshot {snapshot.Id} without {deployment.ToVersion}", actor, cancellationToken);
     }
 
     /// <summary>Ends the deployment (unsaved): it stops being active and says why.</summary>
