@@ -107,15 +107,7 @@ public sealed class DeploymentService(
 
         if (env.Protected)
         {
-            var unprotected = await db.Environments.AsNoTracking().Where(e => !e.Protected).Select(e => e.Name).ToListAsync(cancellationToken);
-            var proven = await db.Deployments.AsNoTracking().AnyAsync(d => d.ModelName == model && d.ToVersion == version
-                && d.Status == DeploymentStatus.Succeeded && unprotected.Contains(d.EnvironmentName), cancellationToken);
-            if (!proven)
-            {
-                throw new ConflictException(
-                    $"'{environment}' is protected: {model}@{version} has no succeeded deployment in {string.Join(" or ", unprotected.DefaultIfEmpty("a non-protected environment"))}. Deploy it there first.",
-                    "version");
-            }
+            await ProtectedEnvironmentGate.RequireEvidenceAsync(db, environment, model, version, cancellationToken);
         }
 
         var now = transitions.Now;

@@ -30,10 +30,10 @@ public sealed class DeploymentDriver(DeploymentFactory factory, HttpClient clien
         await ServeAsync(versions[0]);
     }
 
-    /// <summary>Routes all of the environment's traffic to <paramref name="version"/>, as a first deployment would have.</summary>
-    public Task<RouteInfo> ServeAsync(string version) =>
+    /// <summary>Routes all of the environment's traffic to <paramref name="version"/>, as a first deployment would have (or, at a later revision, an operator).</summary>
+    public Task<RouteInfo> ServeAsync(string version, long expectedRevision = 0) =>
         factory.GetRequiredService<RouteService>().SetSplitsAsync(new Actor("seed", ActorRole.Admin), environment, model,
-            [new SplitInfo(version, 100)], expectedRevision: 0, reason: "test", Ct);
+            [new SplitInfo(version, 100)], expectedRevision, reason: "test", Ct);
 
     public async Task<long> CreateAsync(object body)
     {

@@ -124,6 +124,29 @@ public sealed class DeploymentSafetyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_staging_success_on_zero_requests_does_not_open_production_and_the_refusal_says_why()
+    {
+        var id = await _staging.CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "direct", guard = new { watchSeconds = 0 } });
+        await _staging.TickAsync(3);
+        Assert.Equal("succeeded", (await _staging.GetAsync(id)).GetProperty("status").GetString());
+        var before = await DatabaseCounts.ReadAsync(_factory);
+
+        using var unproven = await PostAsync("1.1.0", "production", "canary");
+
+        var problem = await unproven.ShouldBeProblemAsync(HttpStatusCode.Conflict, "version");
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains($"{Model}@1.1.0 succeeded in staging (deployment {id}) without evidence", detail, StringComparison.Ordinal);
+        Assert.Contains("no verdict there passed on at least 50 of its requests (minSamples)", detail, StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseCounts.ReadAsync(_factory));
+
+        // The same version deployed again under traffic is evidence.
+        await _staging.ServeAsync("1.0.0", expectedRevision: 2);
+        await _staging.SucceedCanaryAsync("1.1.0");
+        using var proven = await PostAsync("1.1.0", "production", "canary");
+        await proven.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_first_deployment_into_an_empty_production_route_also_needs_a_succeeded_staging_deployment()
     {
         await Seed.ModelAsync(_client, "new-model");
