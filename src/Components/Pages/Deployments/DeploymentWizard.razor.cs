@@ -27,6 +27,7 @@ public sealed partial class DeploymentWizard
     private IReadOnlyList<VersionInfo> _versions = [];
     private IReadOnlyList<EnvironmentInfo> _environments = [];
     private IReadOnlyList<RouteInfo> _routes = [];
+    private IReadOnlyList<DeploymentSummary> _recentRollbacks = [];
     private int _step;
     private string? _model;
     private string? _version;
@@ -65,6 +66,12 @@ public sealed partial class DeploymentWizard
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required TimeProvider Clock { get; init; }
+
+    /// <summary>How far back a rollback of the same version into the same environment is worth a warning.</summary>
+    private static readonly TimeSpan RecentRollbackWindow = TimeSpan.FromHours(24);
+
     private string? StableVersion => _routes.FirstOrDefault(r => r.Environment == _environment)?.PrimaryVersion;
 
     private bool IsProtected => _environments.FirstOrDefault(e => e.Name == _environment)?.Protected ?? false;
@@ -98,12 +105,12 @@ public sealed partial class DeploymentWizard
         _ => "Direct",
     };
 
-    private Task OnPreviewInteraction(StepperInteractionEventArgs args)
+    private async Task OnPreviewInteraction(StepperInteractionEventArgs args)
     {
         _stepError = null;
         if (args.Action != StepAction.Complete)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         _stepError = args.StepIndex switch
@@ -115,7 +122,19 @@ public sealed partial class DeploymentWizard
             _ => null,
         };
         args.Cancel = _stepError is not null;
-        return Task.CompletedTask;
+        if (!args.Cancel && args.StepIndex == 3)
+        {
+            await LoadReviewAsync();
+        }
+    }
+
+    /// <summary>The review shows the route as it is now, not as it was when the model was chosen, and recent rollbacks of the target.</summary>
+    private async Task LoadReviewAsync()
+    {
+        _routes = await Routes.ListAsync(model: _model);
+        var since = Clock.GetUtcNow().UtcDateTime - RecentRollbackWindow;
+        var rolledBack = await Deployments.ListAsync(new DeploymentQuery(_model, _environment, nameof(DeploymentStatus.RolledBack)));
+        _recentRollbacks = [.. rolledBack.Where(d => d.ToVersion == _version && (d.FinishedAt ?? d.UpdatedAt) >= since)];
     }
 
     private List<int>? ParseSteps()
