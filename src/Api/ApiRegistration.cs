@@ -19,7 +19,7 @@ public static class ApiRegistration
         // Unreadable bodies throw in every environment, so the exception handler answers with problem details naming the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<WorkersHealthCheck>("workers");
         return builder;
     }
 
@@ -37,7 +37,7 @@ public static class ApiRegistration
 
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync });
         return app;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
@@ -22,6 +22,7 @@ public sealed record TrafficRoute(string Environment, string Model, IReadOnlyLis
 /// stops the loop; shutdown cancels what is in flight and waits for it.
 /// </summary>
 internal sealed partial class DemoTrafficGenerator(
+    WorkerHost host,
     IOptions<DemoOptions> demo,
     IOptionsMonitor<DemoTrafficOptions> options,
     RouteService routes,
@@ -30,12 +31,8 @@ internal sealed partial class DemoTrafficGenerator(
     DemoChatClient client,
     IDemoTrafficSink sink,
     DemoBackendAddress addresses,
-    IHostApplicationLifetime lifetime,
-    TimeProvider clock,
-    ILogger<DemoTrafficGenerator> logger) : BackgroundService
+    ILogger<DemoTrafficGenerator> logger) : SupervisedWorker(host)
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
-
     private static readonly string[] Questions =
     [
         "Where is my order #48213?",
@@ -49,93 +46,75 @@ internal sealed partial class DemoTrafficGenerator(
     private readonly Dictionary<(string Model, string Version), string> _endpoints = [];
     private readonly HashSet<Task> _inFlight = [];
     private readonly Dictionary<(string Environment, string Model), double> _credit = [];
+    private readonly ChangeSubscription _changes = notifier.Subscribe();
+    private readonly Random _random = new(options.CurrentValue.Seed);
+    private IReadOnlyList<TrafficRoute> _current = [];
+    private bool _reloadDue = true;
+    private long _lastReload;
+    private long? _lastTick;
 
+    public override string Name => "demo-traffic";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(100);
+
+    protected override bool Enabled => demo.Value.Enabled && options.CurrentValue.Enabled;
+
+    /// <summary>Stop with the server, not after it: requests to the demo backends would fail while it drains.</summary>
+    protected override bool StopsWithServer => true;
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        if (!demo.Value.Enabled || !options.CurrentValue.Enabled)
+        var clock = Host.Clock;
+        if (_lastTick is null)
         {
-            return;
+            LogStarted(logger, options.CurrentValue.RequestsPerSecondPerRoute);
         }
 
-        // Wait for the server to listen: the demo backends are in this app, and their address is known only then.
-        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
-        {
-            return;
-        }
-
-        // Stop with the server, not after it: requests to the demo backends would fail while it drains.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        await GenerateAsync(stopping.Token);
-    }
-
-    private async Task GenerateAsync(CancellationToken stoppingToken)
-    {
-        using var changes = notifier.Subscribe();
-        var random = new Random(options.CurrentValue.Seed);
-        IReadOnlyList<TrafficRoute> current = [];
-        var reloadDue = true;
-        var lastReload = 0L;
-        var lastTick = clock.GetTimestamp();
-        using var timer = new PeriodicTimer(Tick, clock);
-        LogStarted(logger, options.CurrentValue.RequestsPerSecondPerRoute);
         try
         {
-            do
+            var settings = options.CurrentValue;
+            while (_changes.Reader.TryRead(out var change))
             {
-                try
-                {
-                    var settings = options.CurrentValue;
-                    while (changes.Reader.TryRead(out var change))
-                    {
-                        reloadDue |= change.Kind is ChangeKind.RouteChanged or ChangeKind.VersionRegistered;
-                    }
-
-                    if (reloadDue || clock.GetElapsedTime(lastReload) >= TimeSpan.FromSeconds(settings.RouteRefreshSeconds))
-                    {
-                        reloadDue = false;
-                        lastReload = clock.GetTimestamp();
-                        current = await LoadRoutesAsync(stoppingToken);
-                    }
-
-                    var now = clock.GetTimestamp();
-                    var elapsed = clock.GetElapsedTime(lastTick, now).TotalSeconds;
-                    lastTick = now;
-                    _inFlight.RemoveWhere(t => t.IsCompleted);
-                    foreach (var route in current)
-                    {
-                        // Credit accrues at the configured rate; capped so a stall is not followed by a burst.
-                        var key = (route.Environment, route.Model);
-                        var credit = Math.Min(_credit.GetValueOrDefault(key) + (settings.RequestsPerSecondPerRoute * elapsed), settings.RequestsPerSecondPerRoute + 1);
-                        for (; credit >= 1; credit--)
-                        {
-                            Launch(route, random, settings, stoppingToken);
-                        }
-
-                        _credit[key] = credit;
-                    }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-#pragma warning disable CA1031 // One bad tick (e.g. the database briefly locked) must not end the demo's traffic.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    reloadDue = true;
-                    LogTickFailed(logger, e);
-                }
+                _reloadDue |= change.Kind is ChangeKind.RouteChanged or ChangeKind.VersionRegistered;
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+
+            if (_reloadDue || clock.GetElapsedTime(_lastReload) >= TimeSpan.FromSeconds(settings.RouteRefreshSeconds))
+            {
+                _reloadDue = false;
+                _lastReload = clock.GetTimestamp();
+                _current = await LoadRoutesAsync(stoppingToken);
+            }
+
+            var now = clock.GetTimestamp();
+            var elapsed = _lastTick is { } last ? clock.GetElapsedTime(last, now).TotalSeconds : Interval.TotalSeconds;
+            _lastTick = now;
+            _inFlight.RemoveWhere(t => t.IsCompleted);
+            foreach (var route in _current)
+            {
+                // Credit accrues at the configured rate; capped so a stall is not followed by a burst.
+                var key = (route.Environment, route.Model);
+                var credit = Math.Min(_credit.GetValueOrDefault(key) + (settings.RequestsPerSecondPerRoute * elapsed), settings.RequestsPerSecondPerRoute + 1);
+                for (; credit >= 1; credit--)
+                {
+                    Launch(route, _random, settings, stoppingToken);
+                }
+
+                _credit[key] = credit;
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
         {
+            _reloadDue = true; // e.g. the database briefly locked: read the routes again on the next run
+            throw;
         }
-        finally
-        {
-            await Task.WhenAll(_inFlight);
-        }
+    }
+
+    protected override Task StoppedAsync() => Task.WhenAll(_inFlight);
+
+    public override void Dispose()
+    {
+        _changes.Dispose();
+        base.Dispose();
     }
 
     private void Launch(TrafficRoute route, Random random, DemoTrafficOptions settings, CancellationToken stoppingToken)
@@ -214,9 +193,6 @@ internal sealed partial class DemoTrafficGenerator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic started: {Rate} requests/s per route.")]
     private static partial void LogStarted(ILogger logger, double rate);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A demo traffic tick failed; the generator carries on.")]
-    private static partial void LogTickFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A demo request for {Series} could not be measured.")]
     private static partial void LogRequestFailed(ILogger logger, string series, Exception exception);

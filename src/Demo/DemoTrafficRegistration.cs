@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public static class DemoTrafficRegistration
         builder.Services.AddHttpClient(DemoChatClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         builder.Services.AddSingleton<DemoChatClient>();
+        builder.Services.AddSupervisedWorkers();
         builder.Services.AddHostedService<DemoTrafficGenerator>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using ModelRegistry.Dashboard.Core.Workers;
 
 namespace ModelRegistry.Dashboard.Hubs;
 
@@ -7,7 +8,9 @@ public static class HubsRegistration
     public static IHostApplicationBuilder AddRolloutsHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR();
-        builder.Services.AddHostedService<RolloutsBroadcaster>();
+        builder.Services.AddSupervisedWorkers();
+        builder.Services.AddHostedService<RolloutsChangeForwarder>();
+        builder.Services.AddHostedService<RolloutsMetricsTicker>();
         return builder;
     }
 

@@ -79,12 +79,14 @@ public sealed class EnvironmentsAndAuditApiTests(DashboardFactory factory) : ICl
     }
 
     [Fact]
-    public async Task Health_endpoint_answers_200()
+    public async Task Health_endpoint_answers_200_with_each_background_worker()
     {
         var response = await _client.GetAsync("/healthz", Ct);
 
         await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+        var health = await response.ReadJsonAsync();
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Contains(health.GetProperty("workers").EnumerateArray(), w => w.GetProperty("name").GetString() == "hub-metrics-tick");
     }
 
     [Fact]
