@@ -26,7 +26,7 @@ public sealed partial class DeploymentOrchestrator
                 var arrival = options.CurrentValue.JudgeOnArrivalSeconds > 0 ? arrivals.NextAsync(stopWaiting.Token) : null;
                 try
                 {
-                    await TickOnceAsync(stoppingToken);
+                    await PassAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -72,6 +72,9 @@ public sealed partial class DeploymentOrchestrator
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deployment tick failed; retrying on the next tick.")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Probing {Model}@{Version} for its deployment failed; the next pass asks again.")]
+    private static partial void LogProbeFailed(ILogger logger, string model, string version, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Id} could not advance on this tick; retrying on the next.")]
     private static partial void LogDeploymentFailed(ILogger logger, long id, Exception exception);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,35 +31,84 @@ public sealed partial class DeploymentOrchestrator(
     TimeProvider clock,
     ILogger<DeploymentOrchestrator> logger) : BackgroundService
 {
-    /// <summary>One pass over every active deployment (the timer calls it; tests may too).</summary>
-    public Task TickOnceAsync(CancellationToken cancellationToken = default) =>
-        transitions.SerializedAsync(async () =>
+    private readonly ConcurrentDictionary<(string Model, string Version), Task> _probes = new();
+
+    /// <summary>
+    /// One pass over every active deployment, then waits for the health probes the pass asked for (tests call this to
+    /// take one decision at a time). The background loop does not wait for probes: see <see cref="PassAsync"/>.
+    /// </summary>
+    public async Task TickOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await PassAsync(cancellationToken);
+        await Task.WhenAll(_probes.Values);
+    }
+
+    /// <summary>
+    /// Advances every active deployment, each under its own lock and side by side, so one deployment's slow database
+    /// write never holds up another's rollback. Health probes are not awaited here (a hanging endpoint would hold up
+    /// every deployment for its whole timeout): they run in the background and the next pass reads their result.
+    /// </summary>
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        List<long> ids;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            List<long> ids;
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-            {
-                ids = await db.Deployments.AsNoTracking().Where(d => d.ActiveScope != null).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
-            }
+            ids = await db.Deployments.AsNoTracking().Where(d => d.ActiveScope != null).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+        }
 
-            foreach (var id in ids)
-            {
-                try
-                {
-                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                    var deployment = await db.Deployments.FirstAsync(d => d.Id == id, cancellationToken);
-                    if (deployment.IsActive)
-                    {
-                        await AdvanceAsync(db, deployment, cancellationToken);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogDeploymentFailed(logger, id, ex);
-                }
-            }
+        await Task.WhenAll(ids.Select(id => AdvanceOneAsync(id, cancellationToken)));
+    }
 
-            return true;
-        }, cancellationToken);
+    private async Task AdvanceOneAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transitions.LockedAsync(id, async () =>
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var deployment = await db.Deployments.FirstAsync(d => d.Id == id, cancellationToken);
+                if (deployment.IsActive)
+                {
+                    await AdvanceAsync(db, deployment, cancellationToken);
+                }
+
+                return true;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDeploymentFailed(logger, id, ex);
+        }
+    }
+
+    /// <summary>Starts a probe of the target in the background unless one is already running; its result lands in <see cref="HealthRegistry"/>.</summary>
+    private void RequestProbe(Deployment deployment)
+    {
+        var key = (deployment.ModelName, deployment.ToVersion);
+        if (_probes.TryGetValue(key, out var running) && !running.IsCompleted)
+        {
+            return;
+        }
+
+        _probes[key] = ProbeAsync(key.ModelName, key.ToVersion);
+    }
+
+    private async Task ProbeAsync(string model, string version)
+    {
+        await Task.Yield(); // never run the probe on the caller's stack: it holds the deployment's lock
+        try
+        {
+            await healthMonitor.RequestProbeAsync(model, version, lifetime.ApplicationStopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProbeFailed(logger, model, version, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
 
     private async Task AdvanceAsync(RegistryDbContext db, Deployment deployment, CancellationToken cancellationToken)
     {
@@ -77,14 +127,14 @@ public sealed partial class DeploymentOrchestrator(
                 return;
             }
 
-            StartStep(deployment, transitions.Now);
+            transitions.StartStep(deployment);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             return;
         }
 
-        if (deployment.RollbackCause is not null)
+        if (deployment.IsRollingBack)
         {
-            await transitions.RollbackAsync(db, deployment, deployment.RollbackCause, deployment.RollbackVerdictId, actor, null, cancellationToken);
+            await transitions.RollbackAsync(db, deployment, deployment.RollbackCause!, deployment.RollbackVerdictId, actor, null, cancellationToken);
             return;
         }
 
@@ -92,11 +142,10 @@ public sealed partial class DeploymentOrchestrator(
         switch (deployment.Status)
         {
             case DeploymentStatus.Pending:
-                deployment.Status = DeploymentStatus.HealthChecking;
-                deployment.StepStartedAt = transitions.Now;
+                deployment.BeginHealthCheck(transitions.Now);
                 transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-                await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
+                RequestProbe(deployment);
                 return;
             case DeploymentStatus.HealthChecking:
                 await CheckHealthAsync(db, deployment, guard, cancellationToken);
@@ -114,29 +163,24 @@ public sealed partial class DeploymentOrchestrator(
         var status = health.Get(deployment.ModelName, deployment.ToVersion);
         if (status.Status == HealthStatus.Unknown)
         {
-            // This process has not probed the target: it was restarted during the check. Health lives in memory and a
-            // version without traffic is probed only on request, so ask again, or the check just waits for its timeout.
-            status = await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
+            // Not probed by this process yet: just asked, or restarted during the check (health lives in memory, and a
+            // version without traffic is probed only on request). Ask (once at a time) and judge on a later pass, after
+            // the probe answered or timed out; a check that has not been able to look yet is not timed out.
+            RequestProbe(deployment);
+            return;
         }
 
         if (status.Status == HealthStatus.Healthy)
         {
             transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
-            deployment.Status = DeploymentStatus.Progressing;
-            deployment.CurrentStep = 0;
-            var percent = deployment.FromVersion is null ? 100 : deployment.Steps[0];
-            if (percent == 100)
-            {
-                deployment.CurrentStep = deployment.Steps.Count - 1;
-            }
-
-            if (!await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, percent), percent,
+            var percent = deployment.BeginFirstStep();
+            if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(percent), percent,
                     deployment.FromVersion is null ? "first deployment: the route is established" : $"{deployment.Strategy} step 1 after a healthy check", actor, cancellationToken))
             {
                 return;
             }
 
-            StartStep(deployment, transitions.Now);
+            transitions.StartStep(deployment);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             return;
         }
@@ -148,7 +192,7 @@ public sealed partial class DeploymentOrchestrator(
             var why = timedOut
                 ? $"{deployment.ToVersion} was not healthy within {options.CurrentValue.HealthCheckTimeoutSeconds} s ({status.Status}: {status.Reason})"
                 : $"{deployment.ToVersion} is unhealthy: {status.Reason}";
-            deployment.RollbackCause = $"health check failed: {why}";
+            deployment.FailBecause($"health check failed: {why}");
             transitions.Finish(db, deployment, DeploymentStatus.Failed, $"Failed before any traffic moved: {why}. The route is untouched.", actor);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
         }
@@ -237,32 +281,15 @@ public sealed partial class DeploymentOrchestrator(
             return;
         }
 
-        var next = deployment.CurrentStep + 1;
-        deployment.CurrentStep = next;
-        if (!await transitions.ShiftAsync(db, deployment, SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
-                $"verdict {stored!.Id} passed step {next}", actor, cancellationToken))
+        var passedStep = deployment.CurrentStep + 1;
+        var percent = deployment.AdvanceStep();
+        if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(percent), percent,
+                $"verdict {stored!.Id} passed step {passedStep}", actor, cancellationToken))
         {
             return;
         }
 
-        StartStep(deployment, transitions.Now);
+        transitions.StartStep(deployment);
         await transitions.SaveAsync(db, deployment, actor, cancellationToken);
     }
-
-    /// <summary>Starts the current step's bake, or the watch window once the target has 100%.</summary>
-    internal static void StartStep(Deployment deployment, DateTime now)
-    {
-        deployment.StepStartedAt = now;
-        if (deployment.TrafficPercent >= 100 && deployment.IsActive)
-        {
-            var guard = DeploymentJson.ReadGuard(deployment.GuardRulesJson);
-            deployment.WatchUntil = now.AddSeconds(guard.WatchSeconds);
-        }
-    }
-
-    /// <summary>The route with <paramref name="percent"/>% on the target and the rest on the stable version.</summary>
-    internal static List<PlannedSplit> SplitsFor(Deployment deployment, int percent) =>
-        percent >= 100 || deployment.FromVersion is null
-            ? [new PlannedSplit { Version = deployment.ToVersion, Weight = 100 }]
-            : [new PlannedSplit { Version = deployment.FromVersion, Weight = 100 - percent }, new PlannedSplit { Version = deployment.ToVersion, Weight = percent }];
 }

@@ -116,27 +116,8 @@ public sealed class DeploymentService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var snapshot = await snapshots.CaptureAsync(db, environment, model, guardJson, actor, $"Before deploying {version}" + (reason is null ? "" : $": {reason}"), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        var deployment = new Deployment
-        {
-            ModelName = model,
-            EnvironmentName = environment,
-            Strategy = strategy,
-            FromVersion = stable == version ? null : stable,
-            ToVersion = version,
-            Status = DeploymentStatus.Pending,
-            ActiveScope = scope,
-            Steps = steps,
-            StepSeconds = stepSeconds,
-            GuardRulesJson = guardJson,
-            SnapshotId = snapshot.Id,
-            CreatedBy = actor.Name,
-            Reason = reason,
-            AcknowledgeBreakingChange = request.AcknowledgeBreakingChange == true,
-            CreatedAt = now,
-            UpdatedAt = now,
-            UpdatedBy = actor.Name,
-            TrafficPercent = route?.Splits.Find(s => s.Version == version)?.Weight ?? 0,
-        };
+        var deployment = Deployment.Launch(model, environment, strategy, fromVersion: stable == version ? null : stable, version, steps, stepSeconds, guardJson,
+            snapshot.Id, actor.Name, reason, request.AcknowledgeBreakingChange == true, currentTargetPercent: route?.Splits.Find(s => s.Version == version)?.Weight ?? 0, now);
         db.Deployments.Add(deployment);
         try
         {
@@ -178,26 +159,23 @@ public sealed class DeploymentService(
                 throw new ConflictException($"Deployment {deployment.Id} was aborted instead of promoted: the route was changed outside it (see its timeline). Nothing was promoted.");
             }
 
-            deployment.Status = DeploymentStatus.Progressing;
+            var percent = deployment.Promote(full);
             audit.Record(db, actor, AuditActions.DeploymentPromoted, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion,
                 environment: deployment.EnvironmentName, reason: full ? "promote to 100%" : "promote to the next step");
-            if (deployment.TrafficPercent >= 100)
+            if (percent is not { } next)
             {
                 transitions.Finish(db, deployment, DeploymentStatus.Succeeded, $"Promoted by {actor.Name} before the end of the watch window.", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
                 return;
             }
 
-            var next = full ? deployment.Steps.Count - 1 : Math.Min(deployment.CurrentStep + 1, deployment.Steps.Count - 1);
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.Promoted, $"{actor.Name} promoted to {deployment.Steps[next]}%.", actor);
-            deployment.CurrentStep = next;
-            if (!await transitions.ShiftAsync(db, deployment, DeploymentOrchestrator.SplitsFor(deployment, deployment.Steps[next]), deployment.Steps[next],
-                    $"promoted by {actor.Name}", actor, cancellationToken))
+            transitions.AddEvent(db, deployment, DeploymentEventKinds.Promoted, $"{actor.Name} promoted to {next}%.", actor);
+            if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(next), next, $"promoted by {actor.Name}", actor, cancellationToken))
             {
                 return;
             }
 
-            DeploymentOrchestrator.StartStep(deployment, transitions.Now);
+            transitions.StartStep(deployment);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
         }, cancellationToken);
 
@@ -206,7 +184,7 @@ public sealed class DeploymentService(
         CommandAsync(actor, id, expectedStamp, "pause deployments", async (db, deployment) =>
         {
             RequireStatus(deployment, "pause", DeploymentStatus.Progressing);
-            deployment.Status = DeploymentStatus.Paused;
+            deployment.Pause();
             transitions.AddEvent(db, deployment, DeploymentEventKinds.Paused, $"{actor.Name} paused at {deployment.TrafficPercent}%.", actor);
             audit.Record(db, actor, AuditActions.DeploymentPaused, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
@@ -217,8 +195,7 @@ public sealed class DeploymentService(
         CommandAsync(actor, id, expectedStamp, "resume deployments", async (db, deployment) =>
         {
             RequireStatus(deployment, "resume", DeploymentStatus.Paused);
-            deployment.Status = DeploymentStatus.Progressing;
-            DeploymentOrchestrator.StartStep(deployment, transitions.Now);
+            deployment.Resume(transitions.Now, DeploymentJson.ReadGuard(deployment.GuardRulesJson).WatchSeconds);
             transitions.AddEvent(db, deployment, DeploymentEventKinds.Resumed, $"{actor.Name} resumed at {deployment.TrafficPercent}%; the step bakes again from now.", actor);
             audit.Record(db, actor, AuditActions.DeploymentResumed, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
@@ -248,7 +225,7 @@ public sealed class DeploymentService(
         Actor actor, long id, int? expectedStamp, string action, Func<RegistryDbContext, Deployment, Task> command, CancellationToken cancellationToken)
     {
         actor.Demand(ActorRole.Operator, action);
-        await transitions.SerializedAsync(async () =>
+        await transitions.LockedAsync(id, async () =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Id == id, cancellationToken) ?? throw Unknown(id);

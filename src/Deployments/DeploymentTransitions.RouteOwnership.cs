@@ -35,8 +35,8 @@ public sealed partial class DeploymentTransitions
     private async Task<bool> AbandonPlanAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
     {
         var expected = (deployment.PlannedRevision ?? 1) - 1;
-        deployment.ClearPlan();
-        if (deployment.RollbackCause is null)
+        deployment.AbandonPlan();
+        if (!deployment.IsRollingBack)
         {
             await AbortForForeignChangeAsync(db, deployment, await CurrentRouteAsync(deployment, cancellationToken), expected, actor, cancellationToken);
             return false;
@@ -57,7 +57,7 @@ public sealed partial class DeploymentTransitions
         var who = route is null
             ? "the route was removed"
             : $"{route.UpdatedBy} changed the route at {route.UpdatedAt:u} (revision {route.Revision}, this deployment last wrote {expected}): {Describe([.. route.Splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })])}";
-        deployment.CurrentStep = deployment.Steps.IndexOf(deployment.TrafficPercent); // the step it reached, not the one it was moving to
+        deployment.FallBackToReachedStep();
         AddEvent(db, deployment, DeploymentEventKinds.RouteMoved, $"Outside this deployment, {who}.", actor);
         Finish(db, deployment, DeploymentStatus.Aborted,
             $"Aborted at {deployment.TrafficPercent}%: {who}. The route is left as it is now; start a new deployment to continue.", actor);

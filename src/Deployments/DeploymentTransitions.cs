@@ -8,8 +8,11 @@ using ModelRegistry.Dashboard.Routing;
 namespace ModelRegistry.Dashboard.Deployments;
 
 /// <summary>
-/// The moves every deployment is made of, shared by the orchestrator and the operator's commands: one at a time in
-/// this process (a gate), each persisted under the deployment's <see cref="Deployment.ConcurrencyStamp"/> before it acts.
+/// The moves every deployment is made of, shared by the orchestrator and the operator's commands: one at a time per
+/// deployment in this process (its own lock: one slow deployment never holds up another, and nothing but the database
+/// is touched under it), each persisted under the deployment's <see cref="Deployment.ConcurrencyStamp"/> before it acts.
+/// What a move does to the deployment is <see cref="Deployment"/>'s (its state machine); this class adds the route
+/// writes, events, audit entries and notifications around it.
 /// A route shift is planned on the deployment (splits and the revision it will produce), then written through
 /// <see cref="RouteService"/> with the expected revision, then confirmed; <see cref="CompletePlannedShiftAsync"/> finishes
 /// an interrupted one without repeating or skipping it.
@@ -24,22 +27,13 @@ public sealed partial class DeploymentTransitions(
     /// <summary>The actor the orchestrator acts as: its route writes and events are recorded under this name.</summary>
     public static Actor Orchestrator { get; } = new("deployment-orchestrator", ActorRole.Operator);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DeploymentLocks _locks = new();
 
-    public async Task<T> SerializedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await action();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>Runs <paramref name="action"/> holding deployment <paramref name="deploymentId"/>'s lock (no other deployment's).</summary>
+    public Task<T> LockedAsync<T>(long deploymentId, Func<Task<T>> action, CancellationToken cancellationToken) =>
+        _locks.RunAsync(deploymentId, action, cancellationToken);
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _locks.Dispose();
 
     private Task<RouteInfo?> CurrentRouteAsync(Deployment deployment, CancellationToken cancellationToken) =>
         routes.FindAsync(deployment.EnvironmentName, deployment.ModelName, cancellationToken);
@@ -90,16 +84,14 @@ public sealed partial class DeploymentTransitions(
     internal async Task<bool> ShiftAsync(
         RegistryDbContext db, Deployment deployment, IReadOnlyList<PlannedSplit> splits, int targetPercent, string why, Actor actor, CancellationToken cancellationToken)
     {
-        if (deployment.RollbackCause is null && await AbortIfRouteMovedAsync(db, deployment, actor, cancellationToken))
+        if (!deployment.IsRollingBack && await AbortIfRouteMovedAsync(db, deployment, actor, cancellationToken))
         {
             return false;
         }
 
         var route = await CurrentRouteAsync(deployment, cancellationToken);
 
-        deployment.PlannedSplits = [.. splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })];
-        deployment.PlannedRevision = (route?.Revision ?? 0) + 1;
-        deployment.PlannedTrafficPercent = targetPercent;
+        deployment.PlanShift(splits, (route?.Revision ?? 0) + 1, targetPercent);
         AddEvent(db, deployment, DeploymentEventKinds.TrafficShiftPlanned,
             $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({Describe(splits)}): {why}", actor,
             deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
@@ -158,14 +150,12 @@ public sealed partial class DeploymentTransitions(
             return await AbandonPlanAsync(db, deployment, actor, cancellationToken);
         }
 
-        var from = deployment.TrafficPercent;
-        deployment.TrafficPercent = deployment.PlannedTrafficPercent ?? deployment.TrafficPercent;
-        deployment.ClearPlan();
+        var from = deployment.ConfirmShift();
         AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
             removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
                     : $"Route at revision {written}: {Describe(planned)}.",
             actor, from, deployment.TrafficPercent, removal ? null : written);
-        if (deployment.RollbackCause is not null)
+        if (deployment.IsRollingBack)
         {
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {deployment.RollbackCause}", actor);
         }
@@ -182,12 +172,11 @@ public sealed partial class DeploymentTransitions(
     /// </summary>
     internal async Task RollbackAsync(RegistryDbContext db, Deployment deployment, string cause, long? verdictId, Actor actor, string? reason, CancellationToken cancellationToken)
     {
-        deployment.RollbackCause = cause;
-        deployment.RollbackVerdictId = verdictId;
+        deployment.BeginRollback(cause, verdictId);
         audit.Record(db, actor, AuditActions.DeploymentRolledBack, $"deployment:{deployment.Id} {deployment.EnvironmentName}/{deployment.ModelName}",
             model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
         var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
-        var plan = RollbackPlan.Without(snapshot.Splits, deployment.ToVersion, deployment.FromVersion);
+        var plan = deployment.RollbackSplits(snapshot);
         var route = await CurrentRouteAsync(deployment, cancellationToken);
         var notOurs = route is not null && plan.Count == 0 && await LastWrittenRevisionAsync(db, deployment, cancellationToken) != route.Revision;
         if (route is null || notOurs || (plan.Count > 0 && SameSplits(route.Splits, plan)))
@@ -213,10 +202,7 @@ public sealed partial class DeploymentTransitions(
     /// <summary>Ends the deployment (unsaved): it stops being active and says why.</summary>
     internal void Finish(RegistryDbContext db, Deployment deployment, DeploymentStatus status, string message, Actor actor)
     {
-        deployment.Status = status;
-        deployment.ActiveScope = null;
-        deployment.FinishedAt = Now;
-        deployment.WatchUntil = null;
+        deployment.Finish(status, Now);
         var (kind, action) = status switch
         {
             DeploymentStatus.Succeeded => (DeploymentEventKinds.Succeeded, AuditActions.DeploymentSucceeded),
@@ -231,6 +217,10 @@ public sealed partial class DeploymentTransitions(
                 model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: message);
         }
     }
+
+    /// <summary>Starts the deployment's current step (or, at 100%, its watch window) now.</summary>
+    internal void StartStep(Deployment deployment) =>
+        deployment.StartStep(Now, DeploymentJson.ReadGuard(deployment.GuardRulesJson).WatchSeconds);
 
     internal static bool SameSplits(IEnumerable<SplitInfo> route, IEnumerable<PlannedSplit> planned) =>
         route.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))

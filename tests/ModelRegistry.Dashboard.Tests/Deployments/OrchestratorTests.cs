@@ -164,10 +164,8 @@ public sealed class OrchestratorTests : IAsyncLifetime
         await using (var db = await DbAsync())
         {
             var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
-            deployment.PlannedSplits = [new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }];
-            deployment.PlannedRevision = 3;
-            deployment.PlannedTrafficPercent = 50;
-            deployment.CurrentStep = 1;
+            deployment.AdvanceStep();
+            deployment.PlanShift([new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }], revision: 3, targetPercent: 50);
             await db.SaveChangesAsync(Ct);
         }
 
@@ -242,9 +240,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
         await using (var db = await DbAsync())
         {
             var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
-            deployment.PlannedSplits = [new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }];
-            deployment.PlannedRevision = 3;
-            deployment.PlannedTrafficPercent = 50;
+            deployment.PlanShift([new PlannedSplit { Version = "1.0.0", Weight = 50 }, new PlannedSplit { Version = "1.1.0", Weight = 50 }], revision: 3, targetPercent: 50);
             await db.SaveChangesAsync(Ct);
         }
 
@@ -355,10 +351,8 @@ public sealed class OrchestratorTests : IAsyncLifetime
         await using (var db = await DbAsync())
         {
             var deployment = await db.Deployments.FirstAsync(d => d.Id == id, Ct);
-            deployment.RollbackCause = "operator: not ready for staging";
-            deployment.PlannedSplits = [];
-            deployment.PlannedRevision = 2;
-            deployment.PlannedTrafficPercent = 0;
+            deployment.BeginRollback("operator: not ready for staging", verdictId: null);
+            deployment.PlanShift([], revision: 2, targetPercent: 0);
             await db.SaveChangesAsync(Ct);
         }
 
