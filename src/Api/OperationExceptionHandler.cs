@@ -32,7 +32,8 @@ internal sealed partial class OperationExceptionHandler(IProblemDetailsService p
                 new Dictionary<string, string[]> { [JsonField(json.Path)] = [ReadableJsonError(json)] },
                 "The request body is not valid JSON for this endpoint.",
                 ReadableJsonError(json)),
-            BadHttpRequestException bad when bad.Message.Contains("from body", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase) =>
+            BadHttpRequestException bad when bad.Message.Contains("from body", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase)
+                || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 Validation(new Dictionary<string, string[]> { ["body"] = ["A JSON request body is required."] }, "The request body is missing.", "A JSON request body is required."),
             BadHttpRequestException bad when UnboundParameter().Match(bad.Message) is { Success: true } unbound => Validation(
                 new Dictionary<string, string[]> { [unbound.Groups["name"].Value] = [$"'{unbound.Groups["name"].Value}' must be {Expected(unbound.Groups["type"].Value)}."] },

@@ -114,8 +114,8 @@ public sealed class HostileValues(Catalogue catalogue)
     {
         var valid = name switch
         {
-            "name" or "model" => Gen.OneOf<string>(Model, Gen.Const("fuzz-model")),
-            "version" => Gen.OneOf<string>(Version, Gen.OneOf("9.9.9", "1.0.0-rc.1")),
+            "name" or "model" => Gen.OneOf<string>(Model, Gen.Int[0, 999_999].Select(i => "fuzz-" + Invariant(i))),
+            "version" => Gen.OneOf<string>(Version, Gen.Select(Gen.Int[0, 3], Gen.Int[0, 9_999], (major, patch) => $"{major}.0.{patch}")),
             "environment" => Environment,
             "strategy" => Gen.OneOf("direct", "blueGreen", "canary", "blue-green", "1"),
             "metric" => Gen.OneOf("errorRate", "successRate", "avgLatencyMs", "p95LatencyMs", "p99LatencyMs", "tokensPerRequest"),
