@@ -14,7 +14,7 @@ public sealed class AuditLog(IDbContextFactory<RegistryDbContext> dbFactory, Tim
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>The <c>AuditEntries.Reason</c> column's length (SQL Server enforces it; a changelog may be longer).</summary>
-    public const int MaxReasonLength = 2000;
+    public const int MaxReasonLength = TextLimits.Reason;
 
     public void Record(
         RegistryDbContext db,

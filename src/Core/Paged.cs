@@ -17,6 +17,11 @@ public static class Paging
         {
             errors.Add("pageSize", $"'pageSize' must be between 1 and {maxPageSize}.");
         }
+        else if (page > 1 && (page - 1L) * pageSize > int.MaxValue)
+        {
+            // The offset (page - 1) × pageSize must fit the int the query skips by, or it wraps round to a wrong page.
+            errors.Add("page", $"'page' must be at most {(int.MaxValue / pageSize) + 1:N0} with a pageSize of {pageSize}.");
+        }
 
         errors.ThrowIfAny();
         return (page, pageSize);

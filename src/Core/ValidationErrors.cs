@@ -26,6 +26,14 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>For a check that stands alone: throws a 400 naming <paramref name="field"/> when the text is too long.</summary>
+    public static void ThrowIfLonger(string field, string? value, int max)
+    {
+        var errors = new ValidationErrors();
+        errors.MaxLength(field, value, max);
+        errors.ThrowIfAny();
+    }
+
     public void ThrowIfAny()
     {
         if (!IsEmpty)

@@ -210,6 +210,8 @@ public sealed class DeploymentService(
             throw new ValidationFailedException("reason", "'reason' is required: say why the deployment is rolled back.");
         }
 
+        ValidationErrors.ThrowIfLonger("reason", reason.Trim(), TextLimits.RollbackReason);
+
         return CommandAsync(actor, id, expectedStamp, "roll back deployments", async (db, deployment) =>
         {
             if (!deployment.IsActive)

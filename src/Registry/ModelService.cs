@@ -105,9 +105,9 @@ public sealed class ModelService(
             errors.Add("name", nameProblem);
         }
 
-        errors.MaxLength("displayName", request.DisplayName, 200);
-        errors.MaxLength("description", request.Description, 4000);
-        errors.MaxLength("owner", request.Owner, 200);
+        errors.MaxLength("displayName", request.DisplayName, TextLimits.DisplayName);
+        errors.MaxLength("description", request.Description, TextLimits.Description);
+        errors.MaxLength("owner", request.Owner, TextLimits.Owner);
         RegistryRules.CheckTags(errors, tags);
         errors.ThrowIfAny();
 
@@ -164,9 +164,9 @@ public sealed class ModelService(
             errors.Add("displayName", "'displayName' cannot be blank; leave it out to keep the current one.");
         }
 
-        errors.MaxLength("displayName", request.DisplayName, 200);
-        errors.MaxLength("description", request.Description, 4000);
-        errors.MaxLength("owner", request.Owner, 200);
+        errors.MaxLength("displayName", request.DisplayName, TextLimits.DisplayName);
+        errors.MaxLength("description", request.Description, TextLimits.Description);
+        errors.MaxLength("owner", request.Owner, TextLimits.Owner);
         RegistryRules.CheckTags(errors, tags);
         errors.ThrowIfAny();
 

@@ -29,7 +29,7 @@ public static partial class RegistryRules
             return "'endpoint' is required: the absolute http(s) URL the version serves on.";
         }
 
-        if (endpoint.Length > 2048
+        if (endpoint.Length > TextLimits.Endpoint
             || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -72,7 +72,7 @@ public static partial class RegistryRules
             return;
         }
 
-        errors.MaxLength("metadata.provider", metadata.Provider, 200);
+        errors.MaxLength("metadata.provider", metadata.Provider, TextLimits.Provider);
         if (metadata.ContextWindow is <= 0 or > 100_000_000)
         {
             errors.Add("metadata.contextWindow", "'metadata.contextWindow' must be a positive number of tokens.");

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core;
 using Semver;
 
 namespace ModelRegistry.Dashboard.Registry;
@@ -5,7 +6,7 @@ namespace ModelRegistry.Dashboard.Registry;
 /// <summary>Parsing and precedence of model version numbers, through the <c>Semver</c> package.</summary>
 public static class SemanticVersion
 {
-    private const int MaxLength = 64;
+    private const int MaxLength = TextLimits.Version;
 
     /// <summary>Precedence order of SemVer 2.0: 1.0.0-alpha &lt; 1.0.0 &lt; 1.2.0 &lt; 1.10.0 &lt; 2.0.0.</summary>
     public static IComparer<string> Precedence { get; } = Comparer<string>.Create(

@@ -45,8 +45,8 @@ public sealed class VersionService(
             errors.Add("endpoint", endpointProblem);
         }
 
-        errors.MaxLength("description", request.Description, 4000);
-        errors.MaxLength("changelog", request.Changelog, 20000);
+        errors.MaxLength("description", request.Description, TextLimits.Description);
+        errors.MaxLength("changelog", request.Changelog, TextLimits.Changelog);
         RegistryRules.CheckTags(errors, tags);
         RegistryRules.CheckMetadata(errors, request.Metadata);
         errors.ThrowIfAny();
@@ -110,7 +110,7 @@ public sealed class VersionService(
             errors.Add("status", $"'status' must be active, deprecated or archived (got '{request.Status}').");
         }
 
-        errors.MaxLength("description", request.Description, 4000);
+        errors.MaxLength("description", request.Description, TextLimits.Description);
         RegistryRules.CheckTags(errors, tags);
         errors.ThrowIfAny();
 

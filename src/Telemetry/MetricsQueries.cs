@@ -25,6 +25,11 @@ public sealed class MetricsQueries(
 
     public const int MaxStepSeconds = 86_400;
 
+    /// <summary>The range 'from' and 'to' may name: no metric predates the Unix epoch.</summary>
+    private static readonly DateTime EarliestTime = DateTime.UnixEpoch;
+
+    private static readonly DateTime LatestTime = new(9999, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     /// <summary>
     /// Each version of <see cref="MetricsSummaryRequest.Model"/> that recorded anything in the last 15 minutes or holds
     /// traffic in the route, per environment (all of them unless one is named), newest version first.
@@ -179,6 +184,13 @@ public sealed class MetricsQueries(
 
         if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
         {
+            // Bounded so that the default 'from' (an hour before 'to') and every point's time stay valid DateTimes.
+            if (parsed < EarliestTime || parsed > LatestTime)
+            {
+                errors.Add(field, $"'{field}' must be between {EarliestTime:yyyy-MM-dd} and {LatestTime:yyyy-MM-dd} (got '{text}').");
+                return null;
+            }
+
             return MetricsStore.ToSecond(parsed);
         }
 
