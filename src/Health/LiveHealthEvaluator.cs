@@ -27,11 +27,13 @@ public static class LiveHealthEvaluator
         var failing = new List<HealthCause>(2);
         var status = HealthStatus.Healthy;
         var parts = new List<string>(2);
-        if (errorPercent > limits.DegradedErrorRate)
+        // Fractions compared with fractions: 10 of 100 requests is exactly the 10% limit, not above it.
+        if (summary.ErrorRate > limits.DegradedErrorRate / 100)
         {
             failing.Add(HealthCause.LiveErrorRate);
-            var above = errorPercent > limits.MaxErrorRate ? "the" : "half the";
-            status = errorPercent > limits.MaxErrorRate ? HealthStatus.Unhealthy : HealthStatus.Degraded;
+            var overLimit = summary.ErrorRate > limits.MaxErrorRate / 100;
+            var above = overLimit ? "the" : "half the";
+            status = overLimit ? HealthStatus.Unhealthy : HealthStatus.Degraded;
             parts.Add($"Live error rate {Percent(errorPercent)} {window} ({Requests(summary.Requests)}) is above {above} {Percent(limits.MaxErrorRate)} limit for {env}");
         }
 
