@@ -75,11 +75,7 @@ public sealed class HealthBadgeTests : DashboardTestContext
     [Fact]
     public async Task Half_the_live_requests_failing_with_passing_probes_reads_unhealthy_and_names_the_live_error_rate()
     {
-        await SeedServedVersionAsync("staging", Model, "2.0.0");
-        Health.Record(Model, "2.0.0", Endpoint, Succeeded());
-        await RecordTrafficAsync("staging", Model, "2.0.0", requests: 120, failEvery: 2);
-
-        var host = RenderBadge("2.0.0", environment: "staging");
+        var host = await RenderServedAsync(Succeeded(), requests: 120, failEvery: 2);
 
         var badge = host.Find("[data-testid=health-badge]");
         Assert.Equal("unhealthy", badge.GetAttribute("data-status"));
@@ -91,11 +87,7 @@ public sealed class HealthBadgeTests : DashboardTestContext
     [Fact]
     public async Task Slow_live_answers_read_degraded_and_name_the_live_latency()
     {
-        await SeedServedVersionAsync("staging", Model, "2.0.0");
-        Health.Record(Model, "2.0.0", Endpoint, Succeeded());
-        await RecordTrafficAsync("staging", Model, "2.0.0", requests: 40, latencyMs: 2500);
-
-        var host = RenderBadge("2.0.0", environment: "staging");
+        var host = await RenderServedAsync(Succeeded(), requests: 40, latencyMs: 2500);
 
         Assert.Equal("degraded · live latency", Normalize(host.Find("[data-testid=health-badge]").TextContent));
         Assert.StartsWith("Live average latency 2500 ms over the last 60 s (40 requests) is above the 2000 ms limit for staging", TooltipText(host), StringComparison.Ordinal);
@@ -104,11 +96,7 @@ public sealed class HealthBadgeTests : DashboardTestContext
     [Fact]
     public async Task Failing_probes_are_named_as_the_failing_part()
     {
-        await SeedServedVersionAsync("staging", Model, "2.0.0");
-        Health.Record(Model, "2.0.0", Endpoint, Failed("HTTP 500"));
-        await RecordTrafficAsync("staging", Model, "2.0.0", requests: 40);
-
-        var host = RenderBadge("2.0.0", environment: "staging");
+        var host = await RenderServedAsync(Failed("HTTP 500"), requests: 40);
 
         var badge = host.Find("[data-testid=health-badge]");
         Assert.Equal(("unhealthy · probes", "probes"), (Normalize(badge.TextContent), badge.GetAttribute("data-failing")));
@@ -146,6 +134,15 @@ public sealed class HealthBadgeTests : DashboardTestContext
 
         Assert.Equal("unhealthy", host.Find("[data-testid=health-badge]").GetAttribute("data-status"));
         Assert.Equal("2.0.0: Live error rate 50% over the last 60 s (20 requests) is above the 10% limit for staging; probes pass.", TooltipText(host));
+    }
+
+    /// <summary>Serves 2.0.0 in staging with one probe and some traffic recorded, then renders its staging badge.</summary>
+    private async Task<IRenderedComponent<ContainerFragment>> RenderServedAsync(HealthProbeResult probe, int requests, int failEvery = 0, double latencyMs = 100)
+    {
+        await SeedServedVersionAsync("staging", Model, "2.0.0");
+        Health.Record(Model, "2.0.0", Endpoint, probe);
+        await RecordTrafficAsync("staging", Model, "2.0.0", requests, failEvery, latencyMs);
+        return RenderBadge("2.0.0", environment: "staging");
     }
 
     private IRenderedComponent<ContainerFragment> RenderBadge(string? version, string? environment = null) =>
