@@ -16,8 +16,13 @@ internal static class HealthEndpoints
         var health = api.MapGroup("/models/{name}/versions/{version}").WithTags("Health");
 
         health.MapGet("/health", GetAsync)
-            .WithSummary("The version's health: status with the reason, and its last probes")
-            .WithDescription("Probes hit the version's endpoint, which is the same in every environment; with `environment`, the answer also says the version's traffic weight there.");
+            .WithSummary("The version's health: status with the reason, its probe and live parts, and its last probes")
+            .WithDescription(
+                "`status` combines the probes (which hit the version's endpoint, the same in every environment) with the live error rate and "
+                + "latency against the environment's limits (`Health:Live:*`, `Health:Environments:{environment}:*`); `failing` names the parts that fail. "
+                + "With `environment`, the live part is that environment's and the answer also says the version's traffic weight there; without it, "
+                + "the worst environment where the version had traffic, named in `live.environment`. `probeHealth` is what the probes alone say, "
+                + "as the deployment health gate reads it.");
 
         return api;
     }
@@ -25,7 +30,7 @@ internal static class HealthEndpoints
     private static async Task<VersionHealthResponse> GetAsync(
         VersionService versions,
         RouteService routes,
-        HealthRegistry registry,
+        HealthReader health,
         string name,
         string version,
         string? environment,
@@ -44,27 +49,35 @@ internal static class HealthEndpoints
             weight = route?.Splits.FirstOrDefault(s => s.Version == version)?.Weight ?? 0;
         }
 
-        var h = registry.Get(name, version);
+        var combined = health.Get(name, version, environment);
+        var h = combined.Probe;
         return new VersionHealthResponse(
             name,
             version,
             environment,
             weight,
             info.Endpoint,
-            h.Status,
-            h.Reason,
+            combined.Status,
+            combined.Reason,
             h.CheckedAt,
             [.. h.Probes.Reverse().Select(p => new ProbeResponse(p.At, p.Ok, p.StatusCode, Math.Round(p.LatencyMs, 1), p.Error))],
             Round(h.ResponseTimeMs),
             Round(h.LastResponseTimeMs),
             h.ErrorRate,
-            h.Availability);
+            h.Availability,
+            combined.Failing,
+            new ProbeHealthResponse(h.Status, h.Reason),
+            combined.Live is { } live ? LiveHealthResponse.From(live) : null);
     }
 
     private static double? Round(double? ms) => ms is { } value ? Math.Round(value, 1) : null;
 }
 
-/// <summary>The wire shape of a version's health. <see cref="Probes"/> are newest first.</summary>
+/// <summary>
+/// The wire shape of a version's health. <see cref="Status"/> and <see cref="Reason"/> are the combined health;
+/// <see cref="ResponseTimeMs"/>, <see cref="ErrorRate"/> and <see cref="Availability"/> describe the probes, which are
+/// newest first.
+/// </summary>
 internal sealed record VersionHealthResponse(
     string Model,
     string Version,
@@ -78,6 +91,43 @@ internal sealed record VersionHealthResponse(
     double? ResponseTimeMs,
     double? LastResponseTimeMs,
     double? ErrorRate,
-    double? Availability);
+    double? Availability,
+    IReadOnlyList<HealthCause> Failing,
+    ProbeHealthResponse ProbeHealth,
+    LiveHealthResponse? Live);
+
+/// <summary>What the probes alone say.</summary>
+internal sealed record ProbeHealthResponse(HealthStatus Status, string Reason);
+
+/// <summary>
+/// The live part: figures over <see cref="WindowSeconds"/> in <see cref="Environment"/>; <see cref="ErrorRate"/> is a
+/// fraction as in the metrics summary, the limit's <c>MaxErrorRate</c> a percentage as in its setting.
+/// </summary>
+internal sealed record LiveHealthResponse(
+    string Environment,
+    HealthStatus Status,
+    string Reason,
+    bool Judged,
+    long Requests,
+    double ErrorRate,
+    double AvgLatencyMs,
+    int WindowSeconds,
+    IReadOnlyList<HealthCause> Failing,
+    LiveLimitsResponse Limits)
+{
+    public static LiveHealthResponse From(LiveHealth live) => new(
+        live.Environment,
+        live.Status,
+        live.Reason,
+        live.Judged,
+        live.Requests,
+        Math.Round(live.ErrorRate, 4),
+        Math.Round(live.AvgLatencyMs, 1),
+        live.WindowSeconds,
+        live.Failing,
+        new LiveLimitsResponse(live.Limits.MaxErrorRate, live.Limits.MaxAvgLatencyMs, live.Limits.WindowSeconds, live.Limits.MinRequests));
+}
+
+internal sealed record LiveLimitsResponse(double MaxErrorRate, double MaxAvgLatencyMs, int WindowSeconds, int MinRequests);
 
 internal sealed record ProbeResponse(DateTime At, bool Ok, int? StatusCode, double LatencyMs, string? Error);

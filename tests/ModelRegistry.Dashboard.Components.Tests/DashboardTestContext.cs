@@ -70,9 +70,11 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<RouteService>();
         Services.AddScoped<CurrentActor>();
 
-        // Health badges read the probe results the health monitor would write; the tests record them directly.
+        // Health badges read the probe results the health monitor would write (the tests record them directly) and the live figures.
         Services.AddOptions<HealthOptions>();
         Services.AddSingleton<HealthRegistry>();
+        Services.AddOptions<LiveHealthOptions>();
+        Services.AddSingleton<HealthReader>();
 
         // Deployment commands and queries, and the orchestrator, which is not started: a test ticks it with
         // TickDeploymentsAsync. Its health checks probe through HealthyEndpoints, where every version answers 200.

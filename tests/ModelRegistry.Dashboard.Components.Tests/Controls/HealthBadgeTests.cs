@@ -4,6 +4,7 @@ using Bunit.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using ModelRegistry.Dashboard.Components.Controls;
 using ModelRegistry.Dashboard.Health;
+using ModelRegistry.Dashboard.Routing;
 
 namespace ModelRegistry.Dashboard.Components.Tests.Controls;
 
@@ -35,7 +36,7 @@ public sealed class HealthBadgeTests : DashboardTestContext
         {
             var badge = host.Find("[data-testid=health-badge]");
             Assert.Equal("unhealthy", badge.GetAttribute("data-status"));
-            Assert.Equal("unhealthy", Normalize(badge.TextContent));
+            Assert.Equal("unhealthy · probes", Normalize(badge.TextContent));
         });
         Assert.Equal("The probe failed: timed out after 2 s.", TooltipText(host));
     }
@@ -71,11 +72,85 @@ public sealed class HealthBadgeTests : DashboardTestContext
         Assert.Equal("No serving version has been probed yet.", TooltipText(host));
     }
 
-    private IRenderedComponent<ContainerFragment> RenderBadge(string? version) =>
+    [Fact]
+    public async Task Half_the_live_requests_failing_with_passing_probes_reads_unhealthy_and_names_the_live_error_rate()
+    {
+        var host = await RenderServedAsync(Succeeded(), requests: 120, failEvery: 2);
+
+        var badge = host.Find("[data-testid=health-badge]");
+        Assert.Equal("unhealthy", badge.GetAttribute("data-status"));
+        Assert.Equal("liveErrorRate", badge.GetAttribute("data-failing"));
+        Assert.Equal("unhealthy · live error rate", Normalize(badge.TextContent));
+        Assert.Equal("Live error rate 50% over the last 60 s (120 requests) is above the 10% limit for staging; probes pass.", TooltipText(host));
+    }
+
+    [Fact]
+    public async Task Slow_live_answers_read_degraded_and_name_the_live_latency()
+    {
+        var host = await RenderServedAsync(Succeeded(), requests: 40, latencyMs: 2500);
+
+        Assert.Equal("degraded · live latency", Normalize(host.Find("[data-testid=health-badge]").TextContent));
+        Assert.StartsWith("Live average latency 2500 ms over the last 60 s (40 requests) is above the 2000 ms limit for staging", TooltipText(host), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failing_probes_are_named_as_the_failing_part()
+    {
+        var host = await RenderServedAsync(Failed("HTTP 500"), requests: 40);
+
+        var badge = host.Find("[data-testid=health-badge]");
+        Assert.Equal(("unhealthy · probes", "probes"), (Normalize(badge.TextContent), badge.GetAttribute("data-failing")));
+    }
+
+    [Fact]
+    public async Task Errors_arriving_after_render_turn_the_badge_unhealthy_without_any_probe_change()
+    {
+        await SeedServedVersionAsync("staging", Model, "2.0.0");
+        Health.Record(Model, "2.0.0", Endpoint, Succeeded());
+        var host = RenderBadge("2.0.0", environment: "staging");
+        Assert.Equal("healthy", host.Find("[data-testid=health-badge]").GetAttribute("data-status"));
+
+        await RecordTrafficAsync("staging", Model, "2.0.0", requests: 60, failEvery: 2);
+
+        host.WaitForAssertion(() => Assert.Equal("unhealthy", host.Find("[data-testid=health-badge]").GetAttribute("data-status")));
+    }
+
+    [Fact]
+    public async Task Given_a_routes_splits_the_badge_shows_the_worst_version_in_that_environment_and_names_it()
+    {
+        await SeedServedVersionAsync("staging", Model, "1.2.0");
+        await SeedVersionAsync(Model, "2.0.0");
+        Health.Record(Model, "1.2.0", Endpoint, Succeeded());
+        Health.Record(Model, "2.0.0", Endpoint, Succeeded());
+        await RecordTrafficAsync("staging", Model, "1.2.0", requests: 180);
+        await RecordTrafficAsync("staging", Model, "2.0.0", requests: 20, failEvery: 2);
+
+        var host = RenderWithProviders(Page<HealthBadge>(b =>
+        {
+            b.AddComponentParameter(1, nameof(HealthBadge.Model), Model);
+            b.AddComponentParameter(2, nameof(HealthBadge.Splits), new List<SplitInfo> { new("1.2.0", 90), new("2.0.0", 10) });
+            b.AddComponentParameter(3, nameof(HealthBadge.Environment), "staging");
+        }));
+
+        Assert.Equal("unhealthy", host.Find("[data-testid=health-badge]").GetAttribute("data-status"));
+        Assert.Equal("2.0.0: Live error rate 50% over the last 60 s (20 requests) is above the 10% limit for staging; probes pass.", TooltipText(host));
+    }
+
+    /// <summary>Serves 2.0.0 in staging with one probe and some traffic recorded, then renders its staging badge.</summary>
+    private async Task<IRenderedComponent<ContainerFragment>> RenderServedAsync(HealthProbeResult probe, int requests, int failEvery = 0, double latencyMs = 100)
+    {
+        await SeedServedVersionAsync("staging", Model, "2.0.0");
+        Health.Record(Model, "2.0.0", Endpoint, probe);
+        await RecordTrafficAsync("staging", Model, "2.0.0", requests, failEvery, latencyMs);
+        return RenderBadge("2.0.0", environment: "staging");
+    }
+
+    private IRenderedComponent<ContainerFragment> RenderBadge(string? version, string? environment = null) =>
         RenderWithProviders(Page<HealthBadge>(b =>
         {
             b.AddComponentParameter(1, nameof(HealthBadge.Model), Model);
             b.AddComponentParameter(2, nameof(HealthBadge.Version), version);
+            b.AddComponentParameter(3, nameof(HealthBadge.Environment), environment);
         }));
 
     /// <summary>Hovers the badge and reads the tooltip MudBlazor then shows in the popover provider.</summary>
