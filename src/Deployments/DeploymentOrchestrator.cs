@@ -25,6 +25,7 @@ public sealed partial class DeploymentOrchestrator(
     HealthRegistry health,
     IMetricsReader metrics,
     MetricsArrivals arrivals,
+    OrchestratorPulse pulse,
     IOptionsMonitor<DeploymentOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
@@ -34,6 +35,7 @@ public sealed partial class DeploymentOrchestrator(
     public Task TickOnceAsync(CancellationToken cancellationToken = default) =>
         transitions.SerializedAsync(async () =>
         {
+            pulse.RecordPass(transitions.Now);
             List<long> ids;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
@@ -94,7 +96,7 @@ public sealed partial class DeploymentOrchestrator(
             case DeploymentStatus.Pending:
                 deployment.Status = DeploymentStatus.HealthChecking;
                 deployment.StepStartedAt = transitions.Now;
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
+                transitions.AddEvent(db, deployment, DeploymentEventKind.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
                 await healthMonitor.RequestProbeAsync(deployment.ModelName, deployment.ToVersion, cancellationToken);
                 return;
@@ -121,7 +123,7 @@ public sealed partial class DeploymentOrchestrator(
 
         if (status.Status == HealthStatus.Healthy)
         {
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
+            transitions.AddEvent(db, deployment, DeploymentEventKind.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
             deployment.Status = DeploymentStatus.Progressing;
             deployment.CurrentStep = 0;
             var percent = deployment.FromVersion is null ? 100 : deployment.Steps[0];
@@ -169,7 +171,7 @@ public sealed partial class DeploymentOrchestrator(
         var watching = deployment.WatchUntil is not null;
         var timeUp = watching ? now >= deployment.WatchUntil : (now - started).TotalSeconds >= deployment.StepSeconds;
         var last = await db.Verdicts.AsNoTracking().Where(v => v.DeploymentId == deployment.Id).OrderByDescending(v => v.Id).FirstOrDefaultAsync(cancellationToken);
-        var outcome = result.Outcome.ToString();
+        var outcome = result.Outcome;
         var changed = last is null || last.Step != deployment.CurrentStep || last.Outcome != outcome || last.TrafficPercent != deployment.TrafficPercent;
         var advancing = deployment.Status == DeploymentStatus.Progressing && timeUp && result.Outcome != VerdictOutcome.Fail
             && (watching || result.Outcome == VerdictOutcome.Pass);
@@ -203,7 +205,7 @@ public sealed partial class DeploymentOrchestrator(
             }
             else if (changed)
             {
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
                     $"Verdict {stored!.Id} failed but AutoRollback is off: holding at {deployment.TrafficPercent}% for an operator. {result.Summary}", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             }
@@ -229,7 +231,7 @@ public sealed partial class DeploymentOrchestrator(
         {
             if (changed)
             {
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
                     $"Step {deployment.CurrentStep + 1} ({deployment.TrafficPercent}%) has baked but holds: {result.Summary}", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             }

@@ -46,7 +46,7 @@ public sealed partial class DeploymentTransitions(
 
     internal DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    internal void AddEvent(RegistryDbContext db, Deployment deployment, string kind, string message, Actor actor, int? from = null, int? to = null, long? revision = null) =>
+    internal void AddEvent(RegistryDbContext db, Deployment deployment, DeploymentEventKind kind, string message, Actor actor, int? from = null, int? to = null, long? revision = null) =>
         db.DeploymentEvents.Add(new DeploymentEvent
         {
             DeploymentId = deployment.Id,
@@ -100,7 +100,7 @@ public sealed partial class DeploymentTransitions(
         deployment.PlannedSplits = [.. splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })];
         deployment.PlannedRevision = (route?.Revision ?? 0) + 1;
         deployment.PlannedTrafficPercent = targetPercent;
-        AddEvent(db, deployment, DeploymentEventKinds.TrafficShiftPlanned,
+        AddEvent(db, deployment, DeploymentEventKind.TrafficShiftPlanned,
             $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({Describe(splits)}): {why}", actor,
             deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
         await SaveAsync(db, deployment, actor, cancellationToken);
@@ -161,7 +161,7 @@ public sealed partial class DeploymentTransitions(
         var from = deployment.TrafficPercent;
         deployment.TrafficPercent = deployment.PlannedTrafficPercent ?? deployment.TrafficPercent;
         deployment.ClearPlan();
-        AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
+        AddEvent(db, deployment, DeploymentEventKind.TrafficShifted,
             removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
                     : $"Route at revision {written}: {Describe(planned)}.",
             actor, from, deployment.TrafficPercent, removal ? null : written);
@@ -202,7 +202,7 @@ public sealed partial class DeploymentTransitions(
             return;
         }
 
-        AddEvent(db, deployment, DeploymentEventKinds.RolledBack, $"Rolling back to snapshot {snapshot.Id}: {cause}", actor);
+        AddEvent(db, deployment, DeploymentEventKind.RolledBack, $"Rolling back to snapshot {snapshot.Id}: {cause}", actor);
         await ShiftAsync(db, deployment, snapshot.Splits, snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0,
             $"rollback to snapshot {snapshot.Id}", actor, cancellationToken);
     }
@@ -216,10 +216,10 @@ public sealed partial class DeploymentTransitions(
         deployment.WatchUntil = null;
         var (kind, action) = status switch
         {
-            DeploymentStatus.Succeeded => (DeploymentEventKinds.Succeeded, AuditActions.DeploymentSucceeded),
-            DeploymentStatus.RolledBack => (DeploymentEventKinds.RolledBack, (string?)null),
-            DeploymentStatus.Aborted => (DeploymentEventKinds.Aborted, AuditActions.DeploymentAborted),
-            _ => (DeploymentEventKinds.Failed, AuditActions.DeploymentFailed),
+            DeploymentStatus.Succeeded => (DeploymentEventKind.Succeeded, AuditActions.DeploymentSucceeded),
+            DeploymentStatus.RolledBack => (DeploymentEventKind.RolledBack, (string?)null),
+            DeploymentStatus.Aborted => (DeploymentEventKind.Aborted, AuditActions.DeploymentAborted),
+            _ => (DeploymentEventKind.Failed, AuditActions.DeploymentFailed),
         };
         AddEvent(db, deployment, kind, message, actor);
         if (action is not null)

@@ -82,7 +82,7 @@ public sealed class DeploymentDetailTests : DashboardTestContext
             Assert.Equal("progressing", Text(cut, "deployment-status"));
         });
         Assert.Equal((DeploymentStatus.Progressing, 50, "alice"), (current.Status, current.TrafficPercent, current.UpdatedBy));
-        Assert.DoesNotContain(current.Events, e => e.Kind == DeploymentEventKinds.Paused);
+        Assert.DoesNotContain(current.Events, e => e.Kind == DeploymentEventKind.Paused);
     }
 
     private IRenderedComponent<ContainerFragment> RenderDetail(long id) =>
