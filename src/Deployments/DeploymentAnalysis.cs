@@ -137,8 +137,12 @@ public sealed record AnalysisWindow(
 {
     internal static AnalysisWindow Of(MetricsSummary summary, DateTime now)
     {
-        var from = new DateTime(now.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(1 - summary.WindowSeconds);
+        var from = StartOf(now, summary.WindowSeconds);
         return new AnalysisWindow(summary.Version, from, Math.Round((now - from).TotalSeconds, 1), summary.Requests, summary.Errors,
             Math.Round(summary.ErrorRate * 100, 2), Math.Round(summary.AvgLatencyMs, 1), Math.Round(summary.P95LatencyMs, 1));
     }
+
+    /// <summary>The first moment of a live-store window of <paramref name="windowSeconds"/> whole seconds ending in the second of <paramref name="at"/>.</summary>
+    internal static DateTime StartOf(DateTime at, int windowSeconds) =>
+        new DateTime(at.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(1 - windowSeconds);
 }

@@ -98,13 +98,17 @@ public sealed record DeploymentEventInfo(long Id, DateTime At, DeploymentEventKi
     internal static DeploymentEventInfo From(DeploymentEvent e) => new(e.Id, e.At, e.Kind, e.Message, e.Actor, e.TrafficFrom, e.TrafficTo, e.RouteRevision);
 }
 
-/// <summary>A stored verdict; <see cref="Checks"/> is every metric's canary and baseline value, threshold and p-value or bound.</summary>
+/// <summary>
+/// A stored verdict; <see cref="Checks"/> is every metric's canary and baseline value, threshold and p-value or bound.
+/// Its samples cover <see cref="WindowSeconds"/> from <see cref="WindowFrom"/> (the start of the step's first second) to <see cref="At"/>.
+/// </summary>
 public sealed record VerdictInfo(
-    long Id, int Step, int TrafficPercent, DateTime At, VerdictOutcome Outcome, int WindowSeconds, long CanarySamples, long BaselineSamples, JsonElement Checks, string Summary)
+    long Id, int Step, int TrafficPercent, DateTime At, VerdictOutcome Outcome, int WindowSeconds, long CanarySamples, long BaselineSamples, JsonElement Checks, string Summary,
+    DateTime WindowFrom)
 {
     internal static VerdictInfo From(Verdict v) => new(
         v.Id, v.Step, v.TrafficPercent, v.At, v.Outcome, v.WindowSeconds, v.CanarySamples, v.BaselineSamples,
-        JsonSerializer.Deserialize<JsonElement>(v.ChecksJson), v.Summary);
+        JsonSerializer.Deserialize<JsonElement>(v.ChecksJson), v.Summary, AnalysisWindow.StartOf(v.At, v.WindowSeconds));
 }
 
 /// <summary><c>POST /api/v1/snapshots</c>.</summary>
