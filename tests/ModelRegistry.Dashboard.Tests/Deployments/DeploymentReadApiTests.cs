@@ -1,19 +1,26 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
 
 namespace ModelRegistry.Dashboard.Tests.Deployments;
 
 /// <summary>
-/// <c>analysis</c> in <c>GET /api/v1/deployments/{id}</c>: the live evaluation between stored verdicts, on the real
-/// app with a manual clock (the orchestrator's tick is an hour; the test ticks it) and metrics posted through the API.
+/// What <c>GET /api/v1/deployments/{id}</c> says, on the real app with a manual clock (the orchestrator's tick is an
+/// hour; the test ticks it) and metrics posted through the API: <c>analysis</c>, the live evaluation between stored
+/// verdicts; verdict outcomes and event kinds as camelCase enum values, stored as the strings the columns held before
+/// they were enums, so an existing database reads (and keeps being written) without a migration.
 /// </summary>
-public sealed class DeploymentAnalysisApiTests : IAsyncLifetime
+public sealed class DeploymentReadApiTests : IAsyncLifetime
 {
     private const string Model = "support-chat";
     private readonly DeploymentFactory _factory = new();
     private HttpClient _client = null!;
     private DeploymentDriver _driver = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
@@ -92,10 +99,50 @@ public sealed class DeploymentAnalysisApiTests : IAsyncLifetime
         Assert.Equal((4.0, 30.0, 26.0), Seconds(checking, "secondsIntoPhase", "phaseSeconds", "secondsLeft"));
         Assert.Equal(JsonValueKind.Null, checking.GetProperty("canary").ValueKind);
 
-        using var rolledBack = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "test" }, TestContext.Current.CancellationToken);
+        using var rolledBack = await _client.PostAsJsonAsync($"/api/v1/deployments/{id}/rollback", new { reason = "test" }, Ct);
         var finished = await rolledBack.ReadJsonAsync();
         Assert.Equal("rolledBack", finished.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, finished.GetProperty("analysis").ValueKind);
+    }
+
+    [Fact]
+    public async Task Outcomes_and_event_kinds_are_camelCase_on_the_wire_and_stored_as_before()
+    {
+        var id = await _driver.CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await _driver.TickAsync(3);
+
+        var deployment = await _driver.GetAsync(id);
+        var kinds = deployment.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["created", "healthCheck", "healthCheck", "trafficShiftPlanned", "trafficShifted"], kinds);
+        Assert.Equal("insufficientData", deployment.GetProperty("verdicts").EnumerateArray().Single().GetProperty("outcome").GetString());
+
+        await using var db = await _driver.DbAsync();
+        var storedKinds = await db.Database.SqlQuery<string>($"SELECT Kind AS Value FROM DeploymentEvents WHERE DeploymentId = {id} ORDER BY Id").ToListAsync(Ct);
+        Assert.Equal(["created", "health-check", "health-check", "traffic-shift-planned", "traffic-shifted"], storedKinds);
+        Assert.Equal("InsufficientData", await db.Database.SqlQuery<string>($"SELECT Outcome AS Value FROM Verdicts WHERE DeploymentId = {id}").SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Rows_written_before_the_enums_read_as_enums()
+    {
+        var id = await _driver.CreateAsync(new { model = Model, version = "1.1.0", environment = "staging", strategy = "canary" });
+        await using (var db = await _driver.DbAsync())
+        {
+            var at = _factory.Clock.UtcNow;
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO DeploymentEvents (DeploymentId, At, Kind, Message, Actor) VALUES ({id}, {at}, 'route-moved', 'old row', 'orchestrator')", Ct);
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO Verdicts (DeploymentId, Step, TrafficPercent, At, Outcome, WindowSeconds, CanarySamples, BaselineSamples, ChecksJson, Summary) VALUES ({id}, 0, 10, {at}, 'Fail', 12, 60, 300, '[]', 'old row')", Ct);
+        }
+
+        var deployment = await _driver.GetAsync(id);
+        Assert.Equal("routeMoved", deployment.GetProperty("events").EnumerateArray().Last().GetProperty("kind").GetString());
+        var verdict = deployment.GetProperty("verdicts").EnumerateArray().Single();
+        Assert.Equal("fail", verdict.GetProperty("outcome").GetString());
+        // Queries that compare kinds translate to the stored strings.
+        await using var read = await _driver.DbAsync();
+        Assert.Equal(1, await read.DeploymentEvents.CountAsync(e => e.DeploymentId == id && e.Kind == DeploymentEventKind.RouteMoved, Ct));
+        Assert.Equal(1, await read.Verdicts.CountAsync(v => v.DeploymentId == id && v.Outcome == VerdictOutcome.Fail, Ct));
     }
 
     private static long Requests(JsonElement analysis, string version) => analysis.GetProperty(version).GetProperty("requests").GetInt64();
