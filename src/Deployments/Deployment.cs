@@ -1,4 +1,5 @@
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments.Verdicts;
 
 namespace ModelRegistry.Dashboard.Deployments;
 
@@ -351,8 +352,7 @@ public sealed class DeploymentEvent
 
     public DateTime At { get; init; }
 
-    /// <summary>A stable verb such as <see cref="DeploymentEventKinds.TrafficShifted"/>.</summary>
-    public required string Kind { get; init; }
+    public required DeploymentEventKind Kind { get; init; }
 
     public required string Message { get; init; }
 
@@ -365,21 +365,35 @@ public sealed class DeploymentEvent
     public long? RouteRevision { get; init; }
 }
 
-public static class DeploymentEventKinds
+/// <summary>
+/// What a <see cref="DeploymentEvent"/> records. camelCase on the wire like every enum; stored as the kebab-case
+/// words the column has always held (<c>traffic-shifted</c>), so existing databases read without a migration.
+/// </summary>
+public enum DeploymentEventKind
 {
-    public const string Created = "created";
-    public const string HealthCheck = "health-check";
-    public const string TrafficShiftPlanned = "traffic-shift-planned";
-    public const string TrafficShifted = "traffic-shifted";
-    public const string Holding = "holding";
-    public const string Promoted = "promoted";
-    public const string Paused = "paused";
-    public const string Resumed = "resumed";
-    public const string Succeeded = "succeeded";
-    public const string RolledBack = "rolled-back";
-    public const string Failed = "failed";
-    public const string Aborted = "aborted";
-    public const string RouteMoved = "route-moved";
+    Created,
+    HealthCheck,
+    TrafficShiftPlanned,
+    TrafficShifted,
+    Holding,
+    Promoted,
+    Paused,
+    Resumed,
+    Succeeded,
+    RolledBack,
+    Failed,
+    Aborted,
+    RouteMoved,
+}
+
+/// <summary>The stored spelling of <see cref="DeploymentEventKind"/> (the persistence converter's two directions).</summary>
+public static class DeploymentEventKindText
+{
+    public static string ToStored(DeploymentEventKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "-") + char.ToLowerInvariant(c) : c.ToString()));
+
+    public static DeploymentEventKind FromStored(string stored) =>
+        EnumText.Parse<DeploymentEventKind>(stored) ?? throw new InvalidOperationException($"Unknown deployment event kind '{stored}' in the database.");
 }
 
 /// <summary>
@@ -398,7 +412,7 @@ public sealed class Verdict
 
     public DateTime At { get; init; }
 
-    public required string Outcome { get; init; }
+    public required VerdictOutcome Outcome { get; init; }
 
     public int WindowSeconds { get; init; }
 

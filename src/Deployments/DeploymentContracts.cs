@@ -51,7 +51,10 @@ public sealed record DeploymentSummary(
         d.TrafficPercent, d.CreatedBy, d.CreatedAt, d.UpdatedAt, d.FinishedAt, d.ConcurrencyStamp);
 }
 
-/// <summary>One deployment with its timeline and verdicts, newest verdict last.</summary>
+/// <summary>
+/// One deployment with its timeline and verdicts, newest verdict last; while active, <see cref="Analysis"/> is its live
+/// evaluation (null once finished).
+/// </summary>
 public sealed record DeploymentInfo(
     long Id,
     string Model,
@@ -80,7 +83,8 @@ public sealed record DeploymentInfo(
     string? RollbackCause,
     long? RollbackVerdictId,
     IReadOnlyList<DeploymentEventInfo> Events,
-    IReadOnlyList<VerdictInfo> Verdicts)
+    IReadOnlyList<VerdictInfo> Verdicts,
+    DeploymentAnalysis? Analysis = null)
 {
     internal static DeploymentInfo From(Deployment d, IReadOnlyList<DeploymentEvent> events, IReadOnlyList<Verdict> verdicts) => new(
         d.Id, d.ModelName, d.EnvironmentName, d.Strategy, d.FromVersion, d.ToVersion, d.Status, d.IsActive, d.Steps, d.StepSeconds,
@@ -89,18 +93,22 @@ public sealed record DeploymentInfo(
         d.RollbackCause, d.RollbackVerdictId, [.. events.Select(DeploymentEventInfo.From)], [.. verdicts.Select(VerdictInfo.From)]);
 }
 
-public sealed record DeploymentEventInfo(long Id, DateTime At, string Kind, string Message, string Actor, int? TrafficFrom, int? TrafficTo, long? RouteRevision)
+public sealed record DeploymentEventInfo(long Id, DateTime At, DeploymentEventKind Kind, string Message, string Actor, int? TrafficFrom, int? TrafficTo, long? RouteRevision)
 {
     internal static DeploymentEventInfo From(DeploymentEvent e) => new(e.Id, e.At, e.Kind, e.Message, e.Actor, e.TrafficFrom, e.TrafficTo, e.RouteRevision);
 }
 
-/// <summary>A stored verdict; <see cref="Checks"/> is every metric's canary and baseline value, threshold and p-value or bound.</summary>
+/// <summary>
+/// A stored verdict; <see cref="Checks"/> is every metric's canary and baseline value, threshold and p-value or bound.
+/// Its samples cover <see cref="WindowSeconds"/> from <see cref="WindowFrom"/> (the start of the step's first second) to <see cref="At"/>.
+/// </summary>
 public sealed record VerdictInfo(
-    long Id, int Step, int TrafficPercent, DateTime At, string Outcome, int WindowSeconds, long CanarySamples, long BaselineSamples, JsonElement Checks, string Summary)
+    long Id, int Step, int TrafficPercent, DateTime At, VerdictOutcome Outcome, int WindowSeconds, long CanarySamples, long BaselineSamples, JsonElement Checks, string Summary,
+    DateTime WindowFrom)
 {
     internal static VerdictInfo From(Verdict v) => new(
         v.Id, v.Step, v.TrafficPercent, v.At, v.Outcome, v.WindowSeconds, v.CanarySamples, v.BaselineSamples,
-        JsonSerializer.Deserialize<JsonElement>(v.ChecksJson), v.Summary);
+        JsonSerializer.Deserialize<JsonElement>(v.ChecksJson), v.Summary, AnalysisWindow.StartOf(v.At, v.WindowSeconds));
 }
 
 /// <summary><c>POST /api/v1/snapshots</c>.</summary>

@@ -26,6 +26,7 @@ public sealed partial class DeploymentOrchestrator(
     HealthRegistry health,
     IMetricsReader metrics,
     MetricsArrivals arrivals,
+    OrchestratorPulse pulse,
     IOptionsMonitor<DeploymentOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
@@ -50,6 +51,7 @@ public sealed partial class DeploymentOrchestrator(
     /// </summary>
     private async Task PassAsync(CancellationToken cancellationToken)
     {
+        pulse.RecordPass(transitions.Now);
         List<long> ids;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -143,7 +145,7 @@ public sealed partial class DeploymentOrchestrator(
         {
             case DeploymentStatus.Pending:
                 deployment.BeginHealthCheck(transitions.Now);
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
+                transitions.AddEvent(db, deployment, DeploymentEventKind.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
                 RequestProbe(deployment);
                 return;
@@ -172,7 +174,7 @@ public sealed partial class DeploymentOrchestrator(
 
         if (status.Status == HealthStatus.Healthy)
         {
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
+            transitions.AddEvent(db, deployment, DeploymentEventKind.HealthCheck, $"{deployment.ToVersion} is healthy: {status.Reason}", actor);
             var percent = deployment.BeginFirstStep();
             if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(percent), percent,
                     deployment.FromVersion is null ? "first deployment: the route is established" : $"{deployment.Strategy} step 1 after a healthy check", actor, cancellationToken))
@@ -213,7 +215,7 @@ public sealed partial class DeploymentOrchestrator(
         var watching = deployment.WatchUntil is not null;
         var timeUp = watching ? now >= deployment.WatchUntil : (now - started).TotalSeconds >= deployment.StepSeconds;
         var last = await db.Verdicts.AsNoTracking().Where(v => v.DeploymentId == deployment.Id).OrderByDescending(v => v.Id).FirstOrDefaultAsync(cancellationToken);
-        var outcome = result.Outcome.ToString();
+        var outcome = result.Outcome;
         var changed = last is null || last.Step != deployment.CurrentStep || last.Outcome != outcome || last.TrafficPercent != deployment.TrafficPercent;
         var advancing = deployment.Status == DeploymentStatus.Progressing && timeUp && result.Outcome != VerdictOutcome.Fail
             && (watching || result.Outcome == VerdictOutcome.Pass);
@@ -247,7 +249,7 @@ public sealed partial class DeploymentOrchestrator(
             }
             else if (changed)
             {
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
                     $"Verdict {stored!.Id} failed but AutoRollback is off: holding at {deployment.TrafficPercent}% for an operator. {result.Summary}", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             }
@@ -273,7 +275,7 @@ public sealed partial class DeploymentOrchestrator(
         {
             if (changed)
             {
-                transitions.AddEvent(db, deployment, DeploymentEventKinds.Holding,
+                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
                     $"Step {deployment.CurrentStep + 1} ({deployment.TrafficPercent}%) has baked but holds: {result.Summary}", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
             }

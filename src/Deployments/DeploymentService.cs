@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments.Verdicts;
@@ -6,6 +7,7 @@ using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
 
 namespace ModelRegistry.Dashboard.Deployments;
 
@@ -19,7 +21,10 @@ public sealed class DeploymentService(
     DeploymentTransitions transitions,
     SnapshotService snapshots,
     AuditLog audit,
-    IChangeNotifier notifier)
+    IChangeNotifier notifier,
+    IMetricsReader metrics,
+    OrchestratorPulse pulse,
+    IOptionsMonitor<DeploymentOptions> options)
 {
     public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(DeploymentQuery query, CancellationToken cancellationToken = default)
     {
@@ -57,8 +62,16 @@ public sealed class DeploymentService(
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken) ?? throw Unknown(id);
         var events = await db.DeploymentEvents.AsNoTracking().Where(e => e.DeploymentId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
         var verdicts = await db.Verdicts.AsNoTracking().Where(v => v.DeploymentId == id).OrderBy(v => v.Id).ToListAsync(cancellationToken);
-        return DeploymentInfo.From(deployment, events, verdicts);
+        var info = DeploymentInfo.From(deployment, events, verdicts);
+        return info with { Analysis = Analyze(info) };
     }
+
+    /// <summary>
+    /// The live evaluation of <paramref name="deployment"/> as it is now (memory only: a page may call it every second
+    /// on the deployment it last read); null once it has finished.
+    /// </summary>
+    public DeploymentAnalysis? Analyze(DeploymentInfo deployment) =>
+        DeploymentAnalysis.Of(deployment, metrics, pulse.LastPassAt, options.CurrentValue, transitions.Now);
 
     public async Task<DeploymentInfo> CreateAsync(Actor actor, CreateDeploymentRequest request, CancellationToken cancellationToken = default)
     {
@@ -133,7 +146,7 @@ public sealed class DeploymentService(
 
         snapshot.DeploymentId = deployment.Id;
         var plan = strategy == DeploymentStrategy.Canary ? $"canary {string.Join(" → ", steps)}%, {stepSeconds} s per step" : strategy.ToString();
-        transitions.AddEvent(db, deployment, DeploymentEventKinds.Created,
+        transitions.AddEvent(db, deployment, DeploymentEventKind.Created,
             $"{actor.Name} deploys {version} to {environment} ({plan}), from {stable ?? "no route yet"}; snapshot {snapshot.Id} taken.", actor);
         audit.Record(db, actor, AuditActions.DeploymentCreated, $"deployment:{deployment.Id} {scope}", model: model, version: version,
             environment: environment, reason: reason, after: DeploymentSummary.From(deployment));
@@ -169,7 +182,7 @@ public sealed class DeploymentService(
                 return;
             }
 
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.Promoted, $"{actor.Name} promoted to {next}%.", actor);
+            transitions.AddEvent(db, deployment, DeploymentEventKind.Promoted, $"{actor.Name} promoted to {next}%.", actor);
             if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(next), next, $"promoted by {actor.Name}", actor, cancellationToken))
             {
                 return;
@@ -185,7 +198,7 @@ public sealed class DeploymentService(
         {
             RequireStatus(deployment, "pause", DeploymentStatus.Progressing);
             deployment.Pause();
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.Paused, $"{actor.Name} paused at {deployment.TrafficPercent}%.", actor);
+            transitions.AddEvent(db, deployment, DeploymentEventKind.Paused, $"{actor.Name} paused at {deployment.TrafficPercent}%.", actor);
             audit.Record(db, actor, AuditActions.DeploymentPaused, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
         }, cancellationToken);
@@ -196,7 +209,7 @@ public sealed class DeploymentService(
         {
             RequireStatus(deployment, "resume", DeploymentStatus.Paused);
             deployment.Resume(transitions.Now, DeploymentJson.ReadGuard(deployment.GuardRulesJson).WatchSeconds);
-            transitions.AddEvent(db, deployment, DeploymentEventKinds.Resumed, $"{actor.Name} resumed at {deployment.TrafficPercent}%; the step bakes again from now.", actor);
+            transitions.AddEvent(db, deployment, DeploymentEventKind.Resumed, $"{actor.Name} resumed at {deployment.TrafficPercent}%; the step bakes again from now.", actor);
             audit.Record(db, actor, AuditActions.DeploymentResumed, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);
         }, cancellationToken);

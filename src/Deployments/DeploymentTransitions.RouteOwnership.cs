@@ -42,7 +42,7 @@ public sealed partial class DeploymentTransitions
             return false;
         }
 
-        AddEvent(db, deployment, DeploymentEventKinds.RouteMoved,
+        AddEvent(db, deployment, DeploymentEventKind.RouteMoved,
             "The route was changed by someone else before the rollback was written; the rollback is planned again from the current route.", actor);
         await SaveAsync(db, deployment, actor, cancellationToken);
         return false;
@@ -58,7 +58,7 @@ public sealed partial class DeploymentTransitions
             ? "the route was removed"
             : $"{route.UpdatedBy} changed the route at {route.UpdatedAt:u} (revision {route.Revision}, this deployment last wrote {expected}): {Describe([.. route.Splits.Select(s => new PlannedSplit { Version = s.Version, Weight = s.Weight })])}";
         deployment.FallBackToReachedStep();
-        AddEvent(db, deployment, DeploymentEventKinds.RouteMoved, $"Outside this deployment, {who}.", actor);
+        AddEvent(db, deployment, DeploymentEventKind.RouteMoved, $"Outside this deployment, {who}.", actor);
         Finish(db, deployment, DeploymentStatus.Aborted,
             $"Aborted at {deployment.TrafficPercent}%: {who}. The route is left as it is now; start a new deployment to continue.", actor);
         await SaveAsync(db, deployment, actor, cancellationToken);
@@ -68,7 +68,7 @@ public sealed partial class DeploymentTransitions
     private static async Task<long> LastWrittenRevisionAsync(RegistryDbContext db, Deployment deployment, CancellationToken cancellationToken)
     {
         var shifted = await db.DeploymentEvents.AsNoTracking()
-            .Where(e => e.DeploymentId == deployment.Id && e.Kind == DeploymentEventKinds.TrafficShifted && e.RouteRevision != null)
+            .Where(e => e.DeploymentId == deployment.Id && e.Kind == DeploymentEventKind.TrafficShifted && e.RouteRevision != null)
             .MaxAsync(e => e.RouteRevision, cancellationToken);
         return shifted ?? await db.Snapshots.AsNoTracking().Where(s => s.Id == deployment.SnapshotId).Select(s => s.RouteRevision).FirstAsync(cancellationToken);
     }

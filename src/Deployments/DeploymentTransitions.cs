@@ -40,7 +40,7 @@ public sealed partial class DeploymentTransitions(
 
     internal DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    internal void AddEvent(RegistryDbContext db, Deployment deployment, string kind, string message, Actor actor, int? from = null, int? to = null, long? revision = null) =>
+    internal void AddEvent(RegistryDbContext db, Deployment deployment, DeploymentEventKind kind, string message, Actor actor, int? from = null, int? to = null, long? revision = null) =>
         db.DeploymentEvents.Add(new DeploymentEvent
         {
             DeploymentId = deployment.Id,
@@ -92,7 +92,7 @@ public sealed partial class DeploymentTransitions(
         var route = await CurrentRouteAsync(deployment, cancellationToken);
 
         deployment.PlanShift(splits, (route?.Revision ?? 0) + 1, targetPercent);
-        AddEvent(db, deployment, DeploymentEventKinds.TrafficShiftPlanned,
+        AddEvent(db, deployment, DeploymentEventKind.TrafficShiftPlanned,
             $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({Describe(splits)}): {why}", actor,
             deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
         await SaveAsync(db, deployment, actor, cancellationToken);
@@ -151,7 +151,7 @@ public sealed partial class DeploymentTransitions(
         }
 
         var from = deployment.ConfirmShift();
-        AddEvent(db, deployment, DeploymentEventKinds.TrafficShifted,
+        AddEvent(db, deployment, DeploymentEventKind.TrafficShifted,
             removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
                     : $"Route at revision {written}: {Describe(planned)}.",
             actor, from, deployment.TrafficPercent, removal ? null : written);
@@ -195,7 +195,7 @@ public sealed partial class DeploymentTransitions(
 
         var held = snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0;
         var giveBack = held > 0 ? $" ({deployment.ToVersion} had {held}% before the deployment; it gets 0% now)" : "";
-        AddEvent(db, deployment, DeploymentEventKinds.RolledBack, $"Rolling back to snapshot {snapshot.Id} without {deployment.ToVersion}: {Describe(plan)}{giveBack}. Cause: {cause}", actor);
+        AddEvent(db, deployment, DeploymentEventKind.RolledBack, $"Rolling back to snapshot {snapshot.Id} without {deployment.ToVersion}: {Describe(plan)}{giveBack}. Cause: {cause}", actor);
         await ShiftAsync(db, deployment, plan, 0, $"rollback to snapshot {snapshot.Id} without {deployment.ToVersion}", actor, cancellationToken);
     }
 
@@ -205,10 +205,10 @@ public sealed partial class DeploymentTransitions(
         deployment.Finish(status, Now);
         var (kind, action) = status switch
         {
-            DeploymentStatus.Succeeded => (DeploymentEventKinds.Succeeded, AuditActions.DeploymentSucceeded),
-            DeploymentStatus.RolledBack => (DeploymentEventKinds.RolledBack, (string?)null),
-            DeploymentStatus.Aborted => (DeploymentEventKinds.Aborted, AuditActions.DeploymentAborted),
-            _ => (DeploymentEventKinds.Failed, AuditActions.DeploymentFailed),
+            DeploymentStatus.Succeeded => (DeploymentEventKind.Succeeded, AuditActions.DeploymentSucceeded),
+            DeploymentStatus.RolledBack => (DeploymentEventKind.RolledBack, (string?)null),
+            DeploymentStatus.Aborted => (DeploymentEventKind.Aborted, AuditActions.DeploymentAborted),
+            _ => (DeploymentEventKind.Failed, AuditActions.DeploymentFailed),
         };
         AddEvent(db, deployment, kind, message, actor);
         if (action is not null)

@@ -15,6 +15,7 @@ public static class DeploymentsRegistration
         builder.Services.AddSingleton<SnapshotService>();
         builder.Services.AddSingleton<DeploymentTransitions>();
         builder.Services.AddSingleton<DeploymentService>();
+        builder.Services.AddSingleton<OrchestratorPulse>();
         builder.Services.AddSingleton<DeploymentOrchestrator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeploymentOrchestrator>());
         return builder;

@@ -23,9 +23,8 @@ public static class ProtectedEnvironmentGate
             .OrderByDescending(d => d.Id)
             .ToListAsync(cancellationToken);
         var ids = succeeded.Select(d => d.Id).ToList();
-        var pass = VerdictOutcome.Pass.ToString();
         var passes = await db.Verdicts.AsNoTracking()
-            .Where(v => ids.Contains(v.DeploymentId) && v.Outcome == pass)
+            .Where(v => ids.Contains(v.DeploymentId) && v.Outcome == VerdictOutcome.Pass)
             .GroupBy(v => v.DeploymentId)
             .Select(g => new { DeploymentId = g.Key, Samples = g.Max(v => v.CanarySamples) })
             .ToDictionaryAsync(p => p.DeploymentId, p => p.Samples, cancellationToken);

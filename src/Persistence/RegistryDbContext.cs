@@ -187,7 +187,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
 
         modelBuilder.Entity<DeploymentEvent>(evt =>
         {
-            evt.Property(e => e.Kind).HasMaxLength(32);
+            evt.Property(e => e.Kind).HasConversion(k => DeploymentEventKindText.ToStored(k), s => DeploymentEventKindText.FromStored(s)).HasMaxLength(32);
             evt.Property(e => e.Message).HasMaxLength(4000);
             evt.Property(e => e.Actor).HasMaxLength(200);
             evt.HasIndex(e => new { e.DeploymentId, e.Id });
@@ -196,7 +196,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
 
         modelBuilder.Entity<Verdict>(verdict =>
         {
-            verdict.Property(v => v.Outcome).HasMaxLength(32);
+            verdict.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(32);
             verdict.Property(v => v.Summary).HasMaxLength(4000);
             verdict.HasIndex(v => new { v.DeploymentId, v.Id });
             verdict.HasOne<Deployment>().WithMany().HasForeignKey(v => v.DeploymentId).OnDelete(DeleteBehavior.Cascade);

@@ -87,6 +87,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<HealthProber>();
         Services.AddSingleton<HealthMonitor>();
         Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
+        Services.AddSingleton<OrchestratorPulse>();
         Services.AddSingleton<DeploymentOrchestrator>();
 
         // Live metrics as the ingest records them; no rollup writer (nothing here reads history).

@@ -82,13 +82,73 @@ public sealed class DeploymentDetailTests : DashboardTestContext
             Assert.Equal("progressing", Text(cut, "deployment-status"));
         });
         Assert.Equal((DeploymentStatus.Progressing, 50, "alice"), (current.Status, current.TrafficPercent, current.UpdatedBy));
-        Assert.DoesNotContain(current.Events, e => e.Kind == DeploymentEventKinds.Paused);
+        Assert.DoesNotContain(current.Events, e => e.Kind == DeploymentEventKind.Paused);
+    }
+
+    [Fact]
+    public async Task The_analysis_panel_counts_the_steps_samples_against_the_minimum_and_counts_down_each_second_with_its_window()
+    {
+        var canary = await StartCanaryAsync();
+        var started = canary.StepStartedAt!.Value;
+        Clock.PinnedNow = new DateTimeOffset(started.AddSeconds(7));
+        await RecordTrafficAsync("staging", "support-chat", "1.1.0", requests: 12);
+        await RecordTrafficAsync("staging", "support-chat", "1.0.0", requests: 90);
+        var window = $"since {started:HH:mm:ss} UTC";
+
+        var cut = RenderDetail(canary.Id);
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("Step 1 of 3 (10%) · 7 s into a 60 s bake · 53 s left", Text(cut, "analysis-phase"));
+            Assert.Equal("12 of 50", Text(cut, "analysis-canary-requests"));
+            Assert.Equal("90 of 50", Text(cut, "analysis-baseline-requests"));
+            Assert.Equal($"{window} (7 s)", Text(cut, "analysis-canary-window"));
+            Assert.Equal($"{window} (7 s)", Text(cut, "analysis-baseline-window"));
+            Assert.Equal("insufficient data", Text(cut.Find("[data-testid=analysis]"), "verdict-outcome"));
+            // The last pass was 7 s ago on a 1 s tick: the next one is due.
+            Assert.StartsWith("Next judgement due now (sooner, within 0.2 s, when requests arrive)", Text(cut, "analysis-next"), StringComparison.Ordinal);
+        });
+
+        // Time passes and requests arrive, nothing else: the page's own refresh shows both within a second or so.
+        Clock.PinnedNow = new DateTimeOffset(started.AddSeconds(10));
+        await RecordTrafficAsync("staging", "support-chat", "1.1.0", requests: 40);
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("Step 1 of 3 (10%) · 10 s into a 60 s bake · 50 s left", Text(cut, "analysis-phase"));
+            Assert.Equal("52 of 50", Text(cut, "analysis-canary-requests"));
+            Assert.Equal($"{window} (10 s)", Text(cut, "analysis-canary-window"));
+            Assert.Equal("pass", Text(cut.Find("[data-testid=analysis]"), "verdict-outcome"));
+        });
+    }
+
+    [Fact]
+    public async Task The_verdicts_table_labels_every_column_and_says_step_outcome_and_window_in_words()
+    {
+        var canary = await StartCanaryAsync();
+        await TickDeploymentsAsync(); // the step's first verdict: insufficient data
+        var verdict = Assert.Single((await Deployments.GetAsync(canary.Id, Cancellation)).Verdicts);
+
+        var cut = RenderDetail(canary.Id);
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=verdicts] tbody tr")));
+        Assert.Equal(["When", "Step", "Outcome", "Canary samples", "Baseline samples", "Window", "Summary"],
+            cut.FindAll("[data-testid=verdicts] thead th").Select(th => Normalize(th.TextContent)));
+        var cells = cut.FindAll("[data-testid=verdicts] tbody tr td").Select(td => Normalize(td.TextContent)).ToList();
+        Assert.Equal("1 of 3 · 10%", cells[1]);
+        Assert.Equal("insufficient data", cells[2]);
+        Assert.Equal(("0", "0"), (cells[3], cells[4]));
+        Assert.Equal($"{verdict.WindowFrom:HH:mm:ss}–{verdict.WindowFrom.AddSeconds(verdict.WindowSeconds):HH:mm:ss} UTC ({verdict.WindowSeconds} s)", cells[5]);
+        Assert.Contains("traffic shifted", cut.FindAll("[data-testid=event-kind]").Select(e => e.TextContent));
+        Assert.Contains("last 60 s", Text(cut, "side-by-side-window"), StringComparison.Ordinal);
     }
 
     private IRenderedComponent<ContainerFragment> RenderDetail(long id) =>
         RenderWithSnackbar(Page<DeploymentDetail>(page => page.AddAttribute(1, nameof(DeploymentDetail.Id), id)));
 
     private static string Text(IRenderedComponent<ContainerFragment> cut, string testId) => Normalize(cut.Find($"[data-testid={testId}]").TextContent);
+
+    private static string Text(AngleSharp.Dom.IElement scope, string testId) => Normalize(scope.QuerySelector($"[data-testid={testId}]")!.TextContent);
 
     /// <summary>
     /// The deployment commands of a second app server on the same database: its changes are published to its own

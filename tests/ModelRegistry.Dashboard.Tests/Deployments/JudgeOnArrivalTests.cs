@@ -47,7 +47,7 @@ public sealed class JudgeOnArrivalTests : IAsyncLifetime
 
         await WaitForAsync(async () => (await _driver.GetAsync(id)).GetProperty("status").GetString() == "rolledBack", "the rollback");
         Assert.Equal([("1.0.0", 100)], await _driver.SplitsAsync());
-        Assert.Contains((await _driver.GetAsync(id)).GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("outcome").GetString() == "Fail");
+        Assert.Contains((await _driver.GetAsync(id)).GetProperty("verdicts").EnumerateArray(), v => v.GetProperty("outcome").GetString() == "fail");
     }
 
     private static Task WaitForAsync(Func<Task<bool>> condition, string what) =>

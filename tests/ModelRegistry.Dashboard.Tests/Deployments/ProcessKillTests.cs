@@ -5,6 +5,7 @@ using System.Text.Json;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
+using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Routing;
 using ModelRegistry.Dashboard.Telemetry;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
@@ -91,8 +92,8 @@ public sealed class ProcessKillTests : IAsyncDisposable
         Assert.True(writes[2].At < killedAt && writes[3].At > killedAt,
             $"The kill did not land inside the 50% step: 50% written at {writes[2].At:HH:mm:ss.fff}, 100% at {writes[3].At:HH:mm:ss.fff}, killed at {killedAt:HH:mm:ss.fff}.");
         Assert.Equal([(10, 2L), (50, 3L), (100, 4L)], Shifts(done));
-        Assert.DoesNotContain(done.Events, e => e.Kind == DeploymentEventKinds.RouteMoved);
-        Assert.Contains(done.Verdicts, v => v.TrafficPercent == 50 && v.Outcome == "Pass" && v.At > killedAt);
+        Assert.DoesNotContain(done.Events, e => e.Kind == DeploymentEventKind.RouteMoved);
+        Assert.Contains(done.Verdicts, v => v.TrafficPercent == 50 && v.Outcome == VerdictOutcome.Pass && v.At > killedAt);
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class ProcessKillTests : IAsyncDisposable
         Assert.True(writes[2].At > killedAt, $"The rollback was written at {writes[2].At:HH:mm:ss.fff}, before the kill at {killedAt:HH:mm:ss.fff}.");
         Assert.Equal([(10, 2L), (0, 3L)], Shifts(done));
         var verdict = Assert.Single(done.Verdicts, v => v.Id == done.RollbackVerdictId);
-        Assert.Equal("Fail", verdict.Outcome);
+        Assert.Equal(VerdictOutcome.Fail, verdict.Outcome);
         Assert.True(verdict.At > killedAt, $"The failing verdict is from {verdict.At:HH:mm:ss.fff}, before the kill at {killedAt:HH:mm:ss.fff}.");
         var audit = await AuditAsync(second);
         Assert.Single(audit, a => a.Action == AuditActions.DeploymentRolledBack);
@@ -136,7 +137,7 @@ public sealed class ProcessKillTests : IAsyncDisposable
         // check until the check's timeout, which is where the kill lands.
         var first = await StartWithStableRouteAsync(new Dictionary<string, string> { [$"Demo:Backends:{Model}:{Canary}:Healthy"] = "false" });
         var id = await CreateCanaryAsync(first, stepSeconds: 600, guard: new { minSamples = 20, autoRollback = false });
-        await UntilAsync(first, id, d => d.Events.Any(e => e.Kind == DeploymentEventKinds.HealthCheck), "the health check to start", Traffic.None);
+        await UntilAsync(first, id, d => d.Events.Any(e => e.Kind == DeploymentEventKind.HealthCheck), "the health check to start", Traffic.None);
         Assert.Equal("unhealthy", (await CanaryHealthAsync(first)).GetProperty("status").GetString());
         Assert.Equal(DeploymentStatus.HealthChecking, (await GetAsync(first, id)).Status);
         var killedAt = await first.KillAsync();
@@ -145,7 +146,7 @@ public sealed class ProcessKillTests : IAsyncDisposable
         var started = await UntilAsync(second, id, d => d.TrafficPercent == 10, "the restarted app to health-check the target and give it 10%", Traffic.None);
 
         Assert.Equal(DeploymentStatus.Progressing, started.Status);
-        Assert.Contains(started.Events, e => e.Kind == DeploymentEventKinds.HealthCheck && e.Message.Contains("is healthy", StringComparison.Ordinal) && e.At > killedAt);
+        Assert.Contains(started.Events, e => e.Kind == DeploymentEventKind.HealthCheck && e.Message.Contains("is healthy", StringComparison.Ordinal) && e.At > killedAt);
         var writes = await RouteWritesAsync(second);
         Assert.Equal(["1.0.0 100", "1.0.0 90, 1.1.0 10"], writes.Select(w => w.Splits));
         Assert.Equal([(10, 2L)], Shifts(started));
@@ -263,7 +264,7 @@ public sealed class ProcessKillTests : IAsyncDisposable
     }
 
     private static List<(int? To, long? Revision)> Shifts(DeploymentInfo deployment) =>
-        [.. deployment.Events.Where(e => e.Kind == DeploymentEventKinds.TrafficShifted).Select(e => (e.TrafficTo, e.RouteRevision))];
+        [.. deployment.Events.Where(e => e.Kind == DeploymentEventKind.TrafficShifted).Select(e => (e.TrafficTo, e.RouteRevision))];
 
     private static string Describe(IEnumerable<SplitInfo> splits) =>
         string.Join(", ", splits.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => $"{s.Version} {s.Weight}"));

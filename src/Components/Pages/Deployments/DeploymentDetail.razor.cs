@@ -11,14 +11,15 @@ using MudBlazor;
 namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
 
 /// <summary>
-/// One deployment: progress, the live route, new-vs-stable figures each second, the verdicts with their evidence,
-/// and the commands. Follows deployment and route changes live; a refused command shows the engine's reason.
+/// One deployment: progress, the live route, new-vs-stable figures and the live analysis each second, the verdicts
+/// with their evidence, and the commands. Follows deployment and route changes live; a refused command shows the engine's reason.
 /// </summary>
 public sealed partial class DeploymentDetail
 {
     private static readonly TimeSpan FigureWindow = TimeSpan.FromSeconds(60);
     private PeriodicRefresh? _figureRefresh;
     private DeploymentInfo? _deployment;
+    private DeploymentAnalysis? _analysis;
     private RouteInfo? _route;
     private bool _notFound;
 
@@ -99,6 +100,7 @@ public sealed partial class DeploymentDetail
             return;
         }
 
+        _analysis = Deployments.Analyze(d);
         var figures = new List<(string, MetricsSummary)> { ($"{d.ToVersion} (new)", Metrics.Summarize(new SeriesKey(d.Environment, d.Model, d.ToVersion), FigureWindow)) };
         if (d.FromVersion is { } stable)
         {
