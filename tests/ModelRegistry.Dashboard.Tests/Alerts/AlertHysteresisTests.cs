@@ -53,12 +53,11 @@ public sealed class AlertHysteresisTests : IAsyncLifetime
             Assert.Equal("acknowledged", (await ack.ReadJsonAsync()).GetProperty("state").GetString());
         }
 
-        // 50 errors in 600 requests = 8.3%: clear, so the alert starts clearing but stays open and acknowledged.
-        await Seed.EventsAsync(_client, Model, Environment, Version, 500, failEvery: 0);
-        await EvaluateAsync();
+        // The alert starts clearing but stays open and acknowledged.
+        var clearSince = await ClearAsync();
         var clearing = await AlertAsync(id);
         Assert.Equal("acknowledged", clearing.GetProperty("state").GetString());
-        Assert.Equal(Now, clearing.GetProperty("clearSince").GetDateTime());
+        Assert.Equal(clearSince, clearing.GetProperty("clearSince").GetDateTime());
 
         _factory.Clock.Advance(TimeSpan.FromSeconds(30));
         await EvaluateAsync();
@@ -82,9 +81,7 @@ public sealed class AlertHysteresisTests : IAsyncLifetime
     public async Task A_clear_spell_resolves_the_alert_only_once_it_has_lasted_the_cooldown()
     {
         var id = await FireAsync();
-        await Seed.EventsAsync(_client, Model, Environment, Version, 500, failEvery: 0);
-        await EvaluateAsync();
-        var clearSince = Now;
+        var clearSince = await ClearAsync();
 
         _factory.Clock.Advance(TimeSpan.FromSeconds(59));
         await EvaluateAsync();
@@ -120,9 +117,7 @@ public sealed class AlertHysteresisTests : IAsyncLifetime
     public async Task A_restart_keeps_the_clearing_under_way_and_resolves_on_its_original_schedule()
     {
         var id = await FireAsync();
-        await Seed.EventsAsync(_client, Model, Environment, Version, 500, failEvery: 0);
-        await EvaluateAsync();
-        var clearSince = Now;
+        var clearSince = await ClearAsync();
 
         _client.Dispose();
         await _factory.DisposeAsync();
@@ -150,6 +145,14 @@ public sealed class AlertHysteresisTests : IAsyncLifetime
         var alert = Assert.Single(await AlertsAsync());
         Assert.Equal(("firing", "errorRate"), (alert.GetProperty("state").GetString(), alert.GetProperty("metric").GetString()));
         return alert.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>50 errors in 600 requests = 8.3%: clear, so this round starts the clearing; returns when it began.</summary>
+    private async Task<DateTime> ClearAsync()
+    {
+        await Seed.EventsAsync(_client, Model, Environment, Version, 500, failEvery: 0);
+        await EvaluateAsync();
+        return Now;
     }
 
     private Task EvaluateAsync() => _factory.GetRequiredService<AlertEvaluator>().EvaluateOnceAsync(Ct);
