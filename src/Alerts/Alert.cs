@@ -1,6 +1,9 @@
 namespace ModelRegistry.Dashboard.Alerts;
 
-/// <summary>One firing of a rule for one series: firing → acknowledged → resolved, each with its time and actor.</summary>
+/// <summary>
+/// One firing of a rule for one series: firing → acknowledged → resolved, each with its time and actor. A breach while the
+/// alert is still open (clearing, within the rule's cooldown) continues this alert rather than opening another.
+/// </summary>
 public sealed class Alert
 {
     public long Id { get; set; }
@@ -40,6 +43,12 @@ public sealed class Alert
     public string? AcknowledgeNote { get; set; }
 
     public DateTime? ResolvedAt { get; set; }
+
+    /// <summary>
+    /// While open: since when the condition has been clear (null while it breaches). Persisted so that a restart
+    /// neither forgets a clearing under way nor resolves early. Kept after resolution as the start of the clear spell.
+    /// </summary>
+    public DateTime? ClearSince { get; set; }
 
     public int ConcurrencyStamp { get; set; }
 }

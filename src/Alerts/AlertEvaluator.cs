@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,16 @@ namespace ModelRegistry.Dashboard.Alerts;
 
 /// <summary>
 /// Evaluates every enabled rule against every live series in its scope, once per <see cref="AlertOptions.EvaluationSeconds"/>.
-/// A breach held for the rule's "for" duration fires an alert; a clear window resolves it. Below the rule's minimum sample
-/// count nothing changes ("insufficient data"), except that a window with no traffic at all resolves an open alert.
-/// The only writer of firing and resolving; open alerts are read back from the database, so a restart resumes them.
+/// A breach held for the rule's "for" duration fires an alert (announced). Below the rule's minimum sample count the
+/// rule says nothing ("insufficient data").
+/// Hysteresis: a clear window does not resolve an open alert at once. The alert stays open (firing or acknowledged) and
+/// is marked clearing (<see cref="Alert.ClearSince"/>, persisted so a restart keeps the clearing under way); only once
+/// the condition has stayed clear for the rule's cooldown does it resolve (announced). A breach within the cooldown
+/// continues the same alert — same id, acknowledgement and note — at once and unannounced: the "for" duration guards
+/// opening an alert, not keeping one open. A window with no traffic at all, and a series that has left the live windows,
+/// count as clear and wait for the cooldown too. Insufficient data neither starts nor interrupts a clearing, though one
+/// already under way may complete. Only an alert whose rule was disabled or deleted resolves at once.
+/// The only writer of firing, clearing and resolving; open alerts are read back from the database, so a restart resumes them.
 /// </summary>
 public sealed partial class AlertEvaluator(
     IDbContextFactory<RegistryDbContext> dbFactory,
@@ -94,9 +102,10 @@ public sealed partial class AlertEvaluator(
                 if (summary.Requests < rule.MinSamples)
                 {
                     _breachingSince.Remove((rule.Id, key));
-                    if (alert is not null && summary.Requests == 0)
+                    if (alert is not null)
                     {
-                        announcements.Add(Resolve(alert, alert.LastValue, now, "no traffic in the window"));
+                        var why = summary.Requests == 0 ? "no traffic in the window" : $"too few requests to judge ({summary.Requests})";
+                        Clear(alert, rule, alert.LastValue, now, why, mayStart: summary.Requests == 0, announcements);
                     }
 
                     continue;
@@ -108,7 +117,7 @@ public sealed partial class AlertEvaluator(
                     _breachingSince.Remove((rule.Id, key));
                     if (alert is not null)
                     {
-                        announcements.Add(Resolve(alert, value, now, $"now {AlertMetrics.Format(rule.Metric, value)}"));
+                        Clear(alert, rule, value, now, $"now {AlertMetrics.Format(rule.Metric, value)}", mayStart: true, announcements);
                     }
 
                     continue;
@@ -116,11 +125,16 @@ public sealed partial class AlertEvaluator(
 
                 if (alert is not null)
                 {
-                    // Still breaching: refresh the shown value now and then, not every tick.
-                    if (!_lastValueWritten.TryGetValue(alert.Id, out var written) || now - written >= LastValueRefresh)
+                    if (alert.ClearSince is not null)
                     {
-                        alert.LastValue = value;
-                        _lastValueWritten[alert.Id] = now;
+                        // Breaching again within the cooldown: the same alert carries on, acknowledgement and all.
+                        alert.ClearSince = null;
+                        WriteLastValue(alert, value, now);
+                        announcements.Add(Unannounced(alert));
+                    }
+                    else
+                    {
+                        RefreshLastValue(alert, value, now);
                     }
 
                     continue;
@@ -142,11 +156,19 @@ public sealed partial class AlertEvaluator(
             }
         }
 
-        // Open alerts whose rule is gone or disabled, or whose series went quiet past every window, resolve.
+        // Open alerts whose series left the live windows (or the rule's scope) clear like a quiet window; those whose
+        // rule is gone or disabled resolve at once, as nothing is left to judge them.
         foreach (var alert in open.Where(a => !evaluated.Contains(a)))
         {
-            var reason = rules.Exists(r => r.Id == alert.RuleId) ? "no traffic any more" : "its rule was disabled or deleted";
-            announcements.Add(Resolve(alert, alert.LastValue, now, reason));
+            if (rules.Find(r => r.Id == alert.RuleId) is { } rule)
+            {
+                var live = series.Contains(new SeriesKey(alert.EnvironmentName, alert.ModelName, alert.Version));
+                Clear(alert, rule, alert.LastValue, now, live ? "no longer in its rule's scope" : "no traffic any more", mayStart: true, announcements);
+            }
+            else
+            {
+                announcements.Add(Resolve(alert, alert.LastValue, now, "its rule was disabled or deleted"));
+            }
         }
 
         try
@@ -181,6 +203,60 @@ public sealed partial class AlertEvaluator(
         LastValue = value,
         FiredAt = now,
     };
+
+    /// <summary>
+    /// The condition is clear (or, with <paramref name="mayStart"/>, there is no traffic): start the clearing, or resolve
+    /// once it has lasted the rule's cooldown. Without <paramref name="mayStart"/> (insufficient data) only a clearing
+    /// already under way may complete.
+    /// </summary>
+    private void Clear(Alert alert, AlertRule rule, double value, DateTime now, string why, bool mayStart, List<Change> announcements)
+    {
+        var started = false;
+        if (alert.ClearSince is null)
+        {
+            if (!mayStart)
+            {
+                return;
+            }
+
+            alert.ClearSince = now;
+            started = true;
+        }
+
+        var clearFor = now - alert.ClearSince.Value;
+        if (clearFor >= TimeSpan.FromSeconds(rule.CooldownSeconds))
+        {
+            var spell = rule.CooldownSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $", clear for {clearFor.TotalSeconds:0} s") : "";
+            announcements.Add(Resolve(alert, value, now, why + spell));
+        }
+        else if (started)
+        {
+            WriteLastValue(alert, value, now);
+            announcements.Add(Unannounced(alert));
+        }
+        else
+        {
+            RefreshLastValue(alert, value, now);
+        }
+    }
+
+    /// <summary>Refreshes the shown value now and then, not every round.</summary>
+    private void RefreshLastValue(Alert alert, double value, DateTime now)
+    {
+        if (!_lastValueWritten.TryGetValue(alert.Id, out var written) || now - written >= LastValueRefresh)
+        {
+            WriteLastValue(alert, value, now);
+        }
+    }
+
+    private void WriteLastValue(Alert alert, double value, DateTime now)
+    {
+        alert.LastValue = value;
+        _lastValueWritten[alert.Id] = now;
+    }
+
+    /// <summary>A change pages redraw on but nobody is told about: no sentence, so no snackbar.</summary>
+    private static Change Unannounced(Alert alert) => new(ChangeKind.AlertChanged, alert.ModelName, alert.Version, alert.EnvironmentName);
 
     private Change Resolve(Alert alert, double value, DateTime now, string why)
     {

@@ -138,6 +138,12 @@ public sealed class AlertRuleService(
             errors.Add("forSeconds", "'forSeconds' must be from 0 to 3600.");
         }
 
+        var cooldown = request.CooldownSeconds ?? AlertRule.DefaultCooldownSeconds;
+        if (cooldown is < 0 or > AlertRule.MaxCooldownSeconds)
+        {
+            errors.Add("cooldownSeconds", $"'cooldownSeconds' must be from 0 to {AlertRule.MaxCooldownSeconds} (0 resolves an alert as soon as its condition clears).");
+        }
+
         var severity = request.Severity is null ? AlertSeverity.Warning : EnumText.Parse<AlertSeverity>(request.Severity);
         if (severity is null)
         {
@@ -152,7 +158,7 @@ public sealed class AlertRuleService(
 
         errors.ThrowIfAny();
         return new ValidRule(request.Name!.Trim(), metric!.Value, comparator!.Value, request.Threshold!.Value, window, forSeconds,
-            severity!.Value, RegistryRules.Blank(request.Model), RegistryRules.Blank(request.Environment), minSamples, request.Enabled ?? true);
+            severity!.Value, RegistryRules.Blank(request.Model), RegistryRules.Blank(request.Environment), minSamples, request.Enabled ?? true, cooldown);
     }
 
     private static async Task CheckScopeAsync(RegistryDbContext db, ValidRule rule, CancellationToken cancellationToken)
@@ -178,7 +184,7 @@ public sealed class AlertRuleService(
 
     internal sealed record ValidRule(
         string Name, AlertMetric Metric, AlertComparator Comparator, double Threshold, int WindowSeconds, int ForSeconds,
-        AlertSeverity Severity, string? Model, string? Environment, int MinSamples, bool Enabled)
+        AlertSeverity Severity, string? Model, string? Environment, int MinSamples, bool Enabled, int CooldownSeconds)
     {
         public void ApplyTo(AlertRule rule)
         {
@@ -193,6 +199,7 @@ public sealed class AlertRuleService(
             rule.EnvironmentName = Environment;
             rule.MinSamples = MinSamples;
             rule.Enabled = Enabled;
+            rule.CooldownSeconds = CooldownSeconds;
         }
     }
 }

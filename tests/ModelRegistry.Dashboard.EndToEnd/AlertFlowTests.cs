@@ -8,7 +8,7 @@ namespace ModelRegistry.Dashboard.EndToEnd;
 
 /// <summary>
 /// Telemetry to alert to browser: measured errors fire the default error-rate rule within two seconds, every open
-/// page hears about it, and healthy traffic resolves it.
+/// page hears about it, and healthy traffic resolves it once the rule's cooldown (shortened here to 2 s) has passed.
 /// </summary>
 public sealed class AlertFlowTests : EndToEndTest
 {
@@ -39,13 +39,26 @@ public sealed class AlertFlowTests : EndToEndTest
         await Expect(firing).ToContainTextAsync("production/support-chat@1.2.0");
         await Expect(elsewhere.Locator(".mud-snackbar").Filter(new() { HasText = "Alert fired" })).ToContainTextAsync("production/support-chat@1.2.0");
 
-        // 50 errors in 600 requests is 8.3%: under the threshold, with enough samples, so the alert resolves.
+        // 50 errors in 600 requests is 8.3%: under the threshold, with enough samples, so the alert resolves after the
+        // rule's cooldown, shortened from the default 60 s so the test need not wait a minute.
+        await SetErrorRateCooldownAsync(http, seconds: 2, ct);
         await PostAsync(http, Events(500, failEvery: 0), ct);
-        await Expect(elsewhere.Locator(".mud-snackbar").Filter(new() { HasText = "Resolved" })).ToContainTextAsync("production/support-chat@1.2.0");
+        await Expect(elsewhere.Locator(".mud-snackbar").Filter(new() { HasText = "Resolved" }))
+            .ToContainTextAsync("production/support-chat@1.2.0", new() { Timeout = 10_000 });
         await alertsPage.GetByRole(AriaRole.Tab, new() { Name = "Resolved" }).ClickAsync();
         await Expect(alertsPage.GetByTestId("alert-table").Last).ToContainTextAsync("resolved");
         var resolved = (await http.GetFromJsonAsync<AlertPage>("/api/v1/alerts?state=resolved&model=support-chat", ct))!.Items;
         Assert.Contains(resolved, a => a.Id == fired.Id);
+    }
+
+    private static async Task SetErrorRateCooldownAsync(HttpClient http, int seconds, CancellationToken ct)
+    {
+        var rule = (await http.GetFromJsonAsync<List<RuleRow>>("/api/v1/alert-rules", ct))!.Single(r => r.Metric == "errorRate");
+        using var response = await http.PutAsJsonAsync($"/api/v1/alert-rules/{rule.Id}", new
+        {
+            rule.Name, rule.Metric, rule.Comparator, rule.Threshold, rule.WindowSeconds, rule.MinSamples, rule.Severity, cooldownSeconds = seconds,
+        }, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static async Task PostAsync(HttpClient http, object[] events, CancellationToken ct)
@@ -65,6 +78,8 @@ public sealed class AlertFlowTests : EndToEndTest
             inputTokens = 300,
             outputTokens = 120,
         })];
+
+    private sealed record RuleRow(int Id, string Name, string Metric, string Comparator, double Threshold, int WindowSeconds, int MinSamples, string Severity);
 
     private sealed record AlertPage(List<AlertRow> Items);
 

@@ -13,9 +13,10 @@ public sealed partial class AlertRuleDialog
     private const string WindowField = "windowSeconds";
     private const string ForField = "forSeconds";
     private const string MinSamplesField = "minSamples";
+    private const string CooldownField = "cooldownSeconds";
     private const string ModelField = "model";
     private const string EnvironmentField = "environment";
-    private static readonly string[] Fields = [NameField, ThresholdField, WindowField, ForField, MinSamplesField, ModelField, EnvironmentField];
+    private static readonly string[] Fields = [NameField, ThresholdField, WindowField, ForField, MinSamplesField, CooldownField, ModelField, EnvironmentField];
 
     private string? _name;
     private AlertMetric _metric = AlertMetric.ErrorRate;
@@ -24,6 +25,7 @@ public sealed partial class AlertRuleDialog
     private int? _windowSeconds = 60;
     private int? _forSeconds = 0;
     private int? _minSamples = 20;
+    private int? _cooldownSeconds = AlertRule.DefaultCooldownSeconds;
     private AlertSeverity _severity = AlertSeverity.Warning;
     private string? _model;
     private string? _environment;
@@ -55,14 +57,14 @@ public sealed partial class AlertRuleDialog
         {
             (_name, _metric, _comparator, _threshold) = (rule.Name, rule.Metric, rule.Comparator, rule.Threshold);
             (_windowSeconds, _forSeconds, _minSamples, _severity) = (rule.WindowSeconds, rule.ForSeconds, rule.MinSamples, rule.Severity);
-            (_model, _environment, _enabled) = (rule.Model, rule.Environment, rule.Enabled);
+            (_model, _environment, _enabled, _cooldownSeconds) = (rule.Model, rule.Environment, rule.Enabled, rule.CooldownSeconds);
         }
     }
 
     private Task SubmitAsync() => SaveAsync(form: null, Fields, async () =>
     {
         var request = new AlertRuleRequest(_name, _metric.ToString(), _comparator.ToString(), _threshold, _windowSeconds, _forSeconds,
-            _severity.ToString(), _model, _environment, _minSamples, _enabled, Rule?.ConcurrencyStamp);
+            _severity.ToString(), _model, _environment, _minSamples, _enabled, Rule?.ConcurrencyStamp, _cooldownSeconds);
         var actor = await CurrentActor.GetAsync();
         var saved = Rule is null ? await Rules.CreateAsync(actor, request) : await Rules.UpdateAsync(actor, Rule.Id, request);
         Dialog.Close(DialogResult.Ok(saved));

@@ -2,6 +2,7 @@ using Bunit;
 using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Components.Controls;
 using ModelRegistry.Dashboard.Live;
 using MudBlazor;
@@ -52,6 +53,32 @@ public sealed class AlertSnackbarTests : DashboardTestContext
         host.WaitForAssertion(() => Assert.Contains("mud-alert-filled-success", host.Find(".mud-snackbar").ClassList));
         host.Find(".mud-snackbar-content-action button").Click();
         Assert.Equal("/alerts", new Uri(Services.GetRequiredService<NavigationManager>().Uri).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_breach_within_the_cooldown_continues_the_alert_without_a_second_announcement()
+    {
+        await SeedDefaultAlertRulesAsync();
+        var host = RenderSnackbar();
+        var alert = await FireErrorRateAlertAsync();
+        await RecordTrafficAsync("staging", "support-chat", "1.0.0", requests: 500);
+        await EvaluateAlertsAsync();
+        await RecordTrafficAsync("staging", "support-chat", "1.0.0", requests: 100, failEvery: 1);
+        await EvaluateAlertsAsync();
+
+        // Then a real resolution, announced last: with no cooldown the next clear round resolves at once. Changes are
+        // handled in order, so once it shows, every round before it has been announced (or not).
+        var rule = (await AlertRules.ListAsync(Cancellation)).Single(r => r.Id == alert.RuleId);
+        await AlertRules.UpdateAsync(Seeder, rule.Id, new AlertRuleRequest(rule.Name, rule.Metric.ToString(), rule.Comparator.ToString(), rule.Threshold,
+            Severity: rule.Severity.ToString(), CooldownSeconds: 0), Cancellation);
+        await RecordTrafficAsync("staging", "support-chat", "1.0.0", requests: 2000);
+        await EvaluateAlertsAsync();
+
+        host.WaitForAssertion(() => Assert.Equal(
+            ["Alert fired", "Resolved"],
+            host.FindAll(".mud-snackbar .mud-snackbar-content-message").Select(m => Normalize(m.TextContent).Split(':')[0])));
+        var only = Assert.Single((await Alerts.ListAsync(cancellationToken: Cancellation)).Items);
+        Assert.Equal((alert.Id, AlertState.Resolved), (only.Id, only.State));
     }
 
     private IRenderedComponent<ContainerFragment> RenderSnackbar() => RenderWithSnackbar(Page<AlertSnackbar>());

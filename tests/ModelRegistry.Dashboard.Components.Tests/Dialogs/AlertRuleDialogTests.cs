@@ -30,6 +30,21 @@ public sealed class AlertRuleDialogTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task A_negative_cooldown_shows_the_engines_message_on_the_cooldown_field_and_stores_nothing()
+    {
+        var (host, dialog) = await OpenAsync(rule: null);
+
+        InputOf(host, "rule-name").Change("Error rate above 5%");
+        InputOf(host, "rule-threshold").Change("5");
+        InputOf(host, "rule-cooldown").Change("-1");
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        host.WaitForAssertion(() => Assert.Contains("'cooldownSeconds' must be from 0 to 3600", FieldText(host, "rule-cooldown"), StringComparison.Ordinal));
+        Assert.Empty(await AlertRules.ListAsync(Cancellation));
+        Assert.False(dialog.Result.IsCompleted);
+    }
+
+    [Fact]
     public async Task Without_a_name_or_threshold_each_field_shows_what_is_missing()
     {
         var (host, dialog) = await OpenAsync(rule: null);
@@ -79,7 +94,8 @@ public sealed class AlertRuleDialogTests : DashboardTestContext
         Assert.Equal(stored, result.Data);
         Assert.Equal("Error rate above 5%", stored.Name);
         Assert.Equal("Error rate > 5%", stored.Condition);
-        Assert.Equal((60, 0, 20, AlertSeverity.Warning, true), (stored.WindowSeconds, stored.ForSeconds, stored.MinSamples, stored.Severity, stored.Enabled));
+        Assert.Equal((60, 0, 20, 60, AlertSeverity.Warning, true),
+            (stored.WindowSeconds, stored.ForSeconds, stored.MinSamples, stored.CooldownSeconds, stored.Severity, stored.Enabled));
         Assert.Null(stored.Model);
         Assert.Null(stored.Environment);
         Assert.Equal(OperatorName, stored.UpdatedBy);

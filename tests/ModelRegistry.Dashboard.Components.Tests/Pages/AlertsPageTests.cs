@@ -96,8 +96,8 @@ public sealed class AlertsPageTests : DashboardTestContext
 
         host.WaitForAssertion(() => Assert.Equal(
             [
-                "Average latency above 2 s | Average latency > 2000 ms | every model · every environment | 60 s ≥ 20 requests | warning | yes",
-                "Error rate above 10% | Error rate > 10% | every model · every environment | 60 s ≥ 20 requests | critical | yes",
+                "Average latency above 2 s | Average latency > 2000 ms | every model · every environment | 60 s ≥ 20 requests · resolves after 60 s clear | warning | yes",
+                "Error rate above 10% | Error rate > 10% | every model · every environment | 60 s ≥ 20 requests · resolves after 60 s clear | critical | yes",
             ],
             RuleRows(host)));
     }
@@ -113,12 +113,13 @@ public sealed class AlertsPageTests : DashboardTestContext
         host.WaitForElement("[data-testid=rule-name]");
         InputOf(host, "rule-name").Change("Error rate above 5%");
         InputOf(host, "rule-threshold").Change("5");
+        InputOf(host, "rule-cooldown").Change("120");
         await host.Find(".mud-dialog [data-testid=submit]").ClickAsync(new());
 
         host.WaitForAssertion(() =>
         {
             Assert.Empty(host.FindAll(".mud-dialog"));
-            Assert.Equal("Error rate above 5% | Error rate > 5% | every model · every environment | 60 s ≥ 20 requests | warning | yes", RuleRows(host)[2]);
+            Assert.Equal("Error rate above 5% | Error rate > 5% | every model · every environment | 60 s ≥ 20 requests · resolves after 120 s clear | warning | yes", RuleRows(host)[2]);
         });
         var saved = (await AlertRules.ListAsync(Cancellation))[2];
         Assert.Equal(OperatorName, saved.UpdatedBy);
@@ -142,6 +143,26 @@ public sealed class AlertsPageTests : DashboardTestContext
         host.WaitForAssertion(() => Assert.Equal(["Firing (0)", "Acknowledged (0)", "Resolved"], Tabs(host)));
         host.FindAll(".mud-tab").Single(t => Normalize(t.TextContent) == "Resolved").Click();
         host.WaitForAssertion(() => Assert.StartsWith("resolved", Cell(Assert.Single(AlertRows(host)), "Handled"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_firing_alert_whose_condition_cleared_stays_under_Firing_and_says_it_is_clearing()
+    {
+        await SeedDefaultAlertRulesAsync();
+        await FireErrorRateAlertAsync();
+        var host = RenderPage();
+        host.WaitForAssertion(() => Assert.Empty(Assert.Single(AlertRows(host)).QuerySelectorAll("[data-testid=clearing]")));
+
+        // 50 errors in 600 requests = 8.3%: clear, but the 60 s cooldown has only begun.
+        await RecordTrafficAsync("staging", "support-chat", "1.0.0", requests: 500);
+        await EvaluateAlertsAsync();
+
+        host.WaitForAssertion(() =>
+        {
+            Assert.Equal(["Firing (1)", "Acknowledged (0)", "Resolved"], Tabs(host));
+            var clearing = Assert.Single(AlertRows(host)).QuerySelector("[data-testid=clearing]");
+            Assert.StartsWith("clearing: condition clear since just now", Normalize(clearing!.TextContent), StringComparison.Ordinal);
+        });
     }
 
     private IRenderedComponent<ContainerFragment> RenderPage() => RenderWithProviders(Page<AlertsPage>());

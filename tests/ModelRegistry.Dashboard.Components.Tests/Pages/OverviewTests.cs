@@ -1,4 +1,5 @@
 using Bunit;
+using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Routing;
 using OverviewPage = ModelRegistry.Dashboard.Components.Pages.Overview.Overview;
 
@@ -29,6 +30,26 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task An_acknowledged_alert_still_counts_as_open_and_the_overview_is_not_all_quiet()
+    {
+        await SeedDefaultAlertRulesAsync();
+        var cut = Render<OverviewPage>();
+        cut.WaitForAssertion(() => Assert.Equal(("0", "all quiet"), OpenAlerts(cut)));
+
+        var alert = await FireErrorRateAlertAsync();
+        cut.WaitForAssertion(() => Assert.Equal(("1", "1 firing"), OpenAlerts(cut)));
+
+        await Alerts.AcknowledgeAsync(Seeder, alert.Id, new AcknowledgeAlertRequest("Rolling back"), Cancellation);
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(("1", "1 acknowledged"), OpenAlerts(cut));
+            var row = Assert.Single(cut.FindAll("[data-testid=alert-table] tbody tr"), r => r.QuerySelector("td[data-label=Where]") is not null);
+            Assert.StartsWith($"acknowledged by {Seeder.Name}", Normalize(row.QuerySelector("td[data-label=Handled]")!.TextContent), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_route_set_elsewhere_after_render_appears_live()
     {
         await SeedModelAsync("support-chat");
@@ -44,4 +65,7 @@ public sealed class OverviewTests : DashboardTestContext
             Assert.DoesNotContain("No environment serves any model yet.", cut.Markup, StringComparison.Ordinal);
         });
     }
+
+    private static (string Count, string Summary) OpenAlerts(IRenderedComponent<OverviewPage> cut) =>
+        (Normalize(cut.Find("[data-testid=open-alert-count]").TextContent), Normalize(cut.Find("[data-testid=open-alert-summary]").TextContent));
 }

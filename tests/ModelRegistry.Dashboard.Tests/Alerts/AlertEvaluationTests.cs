@@ -61,8 +61,9 @@ public sealed class AlertEvaluationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_alert_is_acknowledged_once_with_a_note_and_then_resolves_when_traffic_is_healthy()
+    public async Task An_alert_is_acknowledged_once_with_a_note_and_with_no_cooldown_resolves_as_soon_as_traffic_is_healthy()
     {
+        await SetErrorRateCooldownAsync(0);
         await PostAsync(Events("1.1.0", 100, failEvery: 2));
         await _evaluator.EvaluateOnceAsync(Ct);
         var id = Assert.Single(await FiringAsync()).GetProperty("id").GetInt64();
@@ -96,6 +97,23 @@ public sealed class AlertEvaluationTests : IAsyncLifetime
         await _evaluator.EvaluateOnceAsync(Ct);
 
         Assert.Equal(["1.1.0"], (await FiringAsync()).Select(a => a.GetProperty("version").GetString()));
+    }
+
+    /// <summary>Replaces the default error-rate rule with the same rule and another cooldown.</summary>
+    private async Task SetErrorRateCooldownAsync(int seconds)
+    {
+        var rules = await (await _client.GetAsync("/api/v1/alert-rules", Ct)).ReadJsonAsync();
+        var rule = rules.EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "errorRate");
+        using var response = await _client.PutAsJsonAsync($"/api/v1/alert-rules/{rule.GetProperty("id").GetInt32()}", new
+        {
+            name = rule.GetProperty("name").GetString(),
+            metric = "errorRate",
+            comparator = "greaterThan",
+            threshold = rule.GetProperty("threshold").GetDouble(),
+            severity = "critical",
+            cooldownSeconds = seconds,
+        }, Ct);
+        Assert.Equal(seconds, (await response.ReadJsonAsync()).GetProperty("cooldownSeconds").GetInt32());
     }
 
     private async Task<List<JsonElement>> FiringAsync()

@@ -46,6 +46,8 @@ public sealed class AlertRulesApiTests : IAsyncLifetime
     [InlineData("""{"name":"x","metric":"errorRate","comparator":"greaterThan","threshold":5,"model":"no-such-model"}""", "model")]
     [InlineData("""{"name":"x","metric":"errorRate","comparator":"greaterThan","threshold":5,"environment":"moon"}""", "environment")]
     [InlineData("""{"name":"x","metric":"errorRate","comparator":"greaterThan","threshold":5,"severity":"apocalyptic"}""", "severity")]
+    [InlineData("""{"name":"x","metric":"errorRate","comparator":"greaterThan","threshold":5,"cooldownSeconds":-1}""", "cooldownSeconds")]
+    [InlineData("""{"name":"x","metric":"errorRate","comparator":"greaterThan","threshold":5,"cooldownSeconds":3601}""", "cooldownSeconds")]
     public async Task A_bad_rule_is_refused_naming_the_field_and_nothing_is_stored(string body, string field)
     {
         var before = await CountRulesAsync();
@@ -102,6 +104,33 @@ public sealed class AlertRulesApiTests : IAsyncLifetime
         var audit = await (await _client.GetAsync("/api/v1/audit?environment=production", Ct)).ReadJsonAsync();
         var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(["alert-rule.deleted", "alert-rule.updated", "alert-rule.created"], actions);
+    }
+
+    [Fact]
+    public async Task A_rules_cooldown_defaults_to_60_s_and_round_trips_through_create_get_and_replace()
+    {
+        var defaults = await (await _client.GetAsync("/api/v1/alert-rules", Ct)).ReadJsonAsync();
+        Assert.All(defaults.EnumerateArray(), r => Assert.Equal(60, r.GetProperty("cooldownSeconds").GetInt32()));
+
+        using var created = await _client.PostAsJsonAsync("/api/v1/alert-rules", new
+        {
+            name = "Errors, slow to resolve", metric = "errorRate", comparator = "greaterThan", threshold = 5, cooldownSeconds = 300,
+        }, Ct);
+        var id = (await created.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt32();
+        Assert.Equal(300, (await (await _client.GetAsync($"/api/v1/alert-rules/{id}", Ct)).ReadJsonAsync()).GetProperty("cooldownSeconds").GetInt32());
+
+        using var replaced = await _client.PutAsJsonAsync($"/api/v1/alert-rules/{id}", new
+        {
+            name = "Errors, resolve at once", metric = "errorRate", comparator = "greaterThan", threshold = 5, cooldownSeconds = 0,
+        }, Ct);
+        Assert.Equal(0, (await replaced.ReadJsonAsync()).GetProperty("cooldownSeconds").GetInt32());
+        Assert.Equal(0, (await (await _client.GetAsync($"/api/v1/alert-rules/{id}", Ct)).ReadJsonAsync()).GetProperty("cooldownSeconds").GetInt32());
+
+        using var unset = await _client.PostAsJsonAsync("/api/v1/alert-rules", new
+        {
+            name = "Errors, default cooldown", metric = "errorRate", comparator = "greaterThan", threshold = 5,
+        }, Ct);
+        Assert.Equal(60, (await unset.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("cooldownSeconds").GetInt32());
     }
 
     [Fact]

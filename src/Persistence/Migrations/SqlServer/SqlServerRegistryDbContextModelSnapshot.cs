@@ -41,6 +41,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<DateTime?>("ClearSince")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Comparator")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -127,6 +130,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     b.Property<int>("ConcurrencyStamp")
                         .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.Property<int>("CooldownSeconds")
                         .HasColumnType("int");
 
                     b.Property<DateTime>("CreatedAt")

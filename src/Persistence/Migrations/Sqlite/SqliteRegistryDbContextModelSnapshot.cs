@@ -34,6 +34,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClearSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Comparator")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -118,6 +121,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
 
                     b.Property<int>("ConcurrencyStamp")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CooldownSeconds")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
