@@ -1,3 +1,4 @@
+using MathNet.Numerics.Distributions;
 using ModelRegistry.Dashboard.Telemetry;
 
 namespace ModelRegistry.Dashboard.Deployments.Verdicts;
@@ -17,8 +18,8 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// </summary>
 internal static class LatencySpread
 {
-    private static readonly double Z95 = Statistics.InverseNormalCdf(0.95);
-    private static readonly double Z99 = Statistics.InverseNormalCdf(0.99);
+    private static readonly double Z95 = Normal.InvCDF(0, 1, 0.95);
+    private static readonly double Z99 = Normal.InvCDF(0, 1, 0.99);
 
     /// <summary>σ of ln(latency) under the log-normal model; null when the summary has no median to anchor it.</summary>
     public static double? LogSigma(MetricsSummary summary)

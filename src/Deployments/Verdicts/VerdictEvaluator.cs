@@ -10,8 +10,8 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// The error checks are <em>sequential</em>: each is an anytime-valid test (<see cref="SequentialTests"/>) whose evidence
 /// may be looked at after every request — by Ville's inequality a healthy canary's evidence reaches 1 / (1 −
 /// <see cref="GuardRules.Confidence"/>) (100 at 0.99), ever, with probability at most 1 − confidence. So there is no
-/// request minimum before a failure and no divisor for repeated looks: a canary failing every other request is shown
-/// above the 10% limit on its 9th request, a subtle breach waits until the evidence suffices. A <b>pass</b> needs
+/// request minimum before a failure and no divisor for repeated looks: a canary failing every other request against a
+/// 1% baseline fails on its 9th request, a subtle breach waits until the evidence suffices. A <b>pass</b> needs
 /// <see cref="GuardRules.MinSamples"/> canary requests; below them, with no breach shown, the verdict is
 /// <see cref="VerdictOutcome.InsufficientData"/>. One failed check fails the canary.
 /// </para>
