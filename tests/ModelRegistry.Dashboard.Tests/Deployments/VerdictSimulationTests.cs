@@ -68,14 +68,15 @@ public sealed class VerdictSimulationTests(ITestOutputHelper output)
         var requestsToFail = FailTimes(random, Healthy with { ErrorRate = 0.10 }, Healthy, maxCanaryRequests: 1000, out var neverFailed);
 
         var median = requestsToFail[requestsToFail.Count / 2];
+        var within10 = requestsToFail.Count(n => n <= 10);
         var within20 = requestsToFail.Count(n => n <= 20);
         var within500 = requestsToFail.Count(n => n <= 500);
         output.WriteLine(
             $"5× (10% vs 2%): median {median} canary requests to fail, p95 {requestsToFail[(int)(requestsToFail.Count * 0.95)]}, fewest {requestsToFail[0]}, most {requestsToFail[^1]}; " +
-            $"{Percent(within20, Runs)} within 20, {Percent(within500, Runs)} within 500; {neverFailed} not failed by 1000.");
-        // The evidence a handful of requests can give is too little for a breach this size: a 10% canary shows 2 errors
-        // in its first 5 requests in 8% of runs, and the A/A bound forbids failing on that.
-        Assert.True(within20 <= Runs / 100, $"{within20} failed within 20 requests");
+            $"{Percent(within10, Runs)} within 10, {Percent(within20, Runs)} within 20, {Percent(within500, Runs)} within 500; {neverFailed} not failed by 1000.");
+        // A handful of requests rarely carries enough evidence for a breach this size: a 10% canary shows 2 errors in
+        // its first 5 requests in 8% of runs, and that alone does not fail it. Only runs like 3 errors in 4 do (0.4%).
+        Assert.True(within10 <= Runs / 100, $"{within10} failed within 10 requests");
         Assert.True(median >= 50, $"median {median}");
         Assert.True(within500 >= Runs * 0.95, $"only {within500} of {Runs} failed within 500 requests");
         Assert.Equal(0, neverFailed);
