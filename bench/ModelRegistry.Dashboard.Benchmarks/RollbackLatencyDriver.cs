@@ -12,12 +12,13 @@ using ModelRegistry.Dashboard.Deployments.Verdicts;
 namespace ModelRegistry.Dashboard.Benchmarks;
 
 /// <summary>
-/// Time to rollback (issue 4, part 10): from the first breaching metric event to the route back on the stable version.
-/// Starts the real app once on Kestrel (loopback, a free port) with the demo catalogue and its own SQLite file; then, per
-/// run, registers a fresh support-chat version, launches a canary of it into staging (10/50/100, 600 s per step, default
-/// guard rules), waits until the first route write gave it 10%, sends events at the given rate split by the route's
-/// weights — healthy for a few seconds, then the canary at 50% errors — and polls the route every 20 ms until it no
-/// longer names the canary. Rollback time = route seen without the canary − first breaching batch accepted (202).
+/// Time to rollback (issue 4, part 10; issue 8): from the first breaching metric event to the route back on the stable
+/// version. Starts the real app once on Kestrel (loopback, a free port) with the demo catalogue and its own SQLite file;
+/// then, per run, registers a fresh support-chat version, launches a canary of it into staging (10/50/100, 600 s per
+/// step, default guard rules), waits until the first route write gave it 10%, sends events at the given rate split by
+/// the route's weights — healthy for a few seconds (none with a healthy phase of 0: the canary fails from its first
+/// request), then the canary at 50% errors — and polls the route every 20 ms until it no longer names the canary.
+/// Rollback time = route seen without the canary − first breaching batch accepted (202).
 /// Everything goes to the app's loopback address; every loop is bounded in count and time.
 /// </summary>
 internal static class RollbackLatencyDriver
@@ -40,9 +41,9 @@ internal static class RollbackLatencyDriver
         var address = app.Address;
 
         var tick = app.Services.GetRequiredService<IOptionsMonitor<DeploymentOptions>>().CurrentValue.TickSeconds;
-        var minSamples = GuardRules.Default.MinSamples;
+        var healthy = healthySeconds > 0 ? $"{healthySeconds} s + U(0, {tick}) s healthy before the breach" : "the canary at 50% errors from its first request";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {minSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthySeconds} s + U(0, {tick}) s healthy before the breach; {System.Environment.ProcessorCount} cores shared by app and driver."));
+            $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {GuardRules.Default.MinSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthy}; {System.Environment.ProcessorCount} cores shared by app and driver."));
 
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
         await DriverHttp.WaitUntilServingAsync(client);
@@ -54,29 +55,29 @@ internal static class RollbackLatencyDriver
             for (var run = 1; run <= runs; run++)
             {
                 var version = string.Create(CultureInfo.InvariantCulture, $"1.3.{++versionSeed}");
-                var result = await RunOnceAsync(client, version, rps, healthySeconds, tick, minSamples);
+                var result = await RunOnceAsync(client, version, rps, healthySeconds, tick);
                 list.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"rps {rps,5} run {run,2} ({version}): rollback {result.RollbackMs,6:0} ms; canary samples before the breach {result.CanaryBeforeBreach,4}; waiting for {minSamples} samples {result.SampleWaitMs,5:0} ms; T0→failing verdict {result.VerdictMs,5:0} ms (on {result.VerdictSamples} canary requests); verdict→route seen {result.RollbackMs - result.VerdictMs,4:0} ms"));
+                    $"rps {rps,5} run {run,2} ({version}): rollback {result.RollbackMs,6:0} ms; canary samples before the breach {result.CanaryBeforeBreach,4}; T0→failing verdict {result.VerdictMs,5:0} ms (on {result.VerdictSamples} canary requests); verdict→route seen {result.RollbackMs - result.VerdictMs,4:0} ms"));
             }
 
             results.Add((rps, list));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| requests/s (canary share) | runs | median | p99 (= max) | min | waiting for minSamples, median | first breach → failing verdict, median | failing verdict → route seen, median | canary requests in the failing verdict, median |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| requests/s (canary share) | runs | median | p99 (= max) | min | first breach → failing verdict, median | failing verdict → route seen, median | canary requests in the failing verdict, median |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (rps, list) in results)
         {
             var times = list.Select(r => r.RollbackMs).Order().ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rps:N0} ({list[0].CanaryRps:0.#}/s) | {list.Count} | **{Median(times) / 1000:0.00} s** | **{Percentile(times, 0.99) / 1000:0.00} s** | {times[0] / 1000:0.00} s | {Median(list.Select(r => r.SampleWaitMs)) / 1000:0.00} s | {Median(list.Select(r => r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => r.RollbackMs - r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => (double)r.VerdictSamples)):0} |"));
+                $"| {rps:N0} ({list[0].CanaryRps:0.#}/s) | {list.Count} | **{Median(times) / 1000:0.00} s** | **{Percentile(times, 0.99) / 1000:0.00} s** | {times[0] / 1000:0.00} s | {Median(list.Select(r => r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => r.RollbackMs - r.VerdictMs)) / 1000:0.00} s | {Median(list.Select(r => (double)r.VerdictSamples)):0} |"));
         }
     }
 
-    private sealed record RunResult(double RollbackMs, double SampleWaitMs, double VerdictMs, long VerdictSamples, int CanaryBeforeBreach, double CanaryRps);
+    private sealed record RunResult(double RollbackMs, double VerdictMs, long VerdictSamples, int CanaryBeforeBreach, double CanaryRps);
 
-    private static async Task<RunResult> RunOnceAsync(HttpClient client, string version, int rps, double healthySeconds, double tick, int minSamples)
+    private static async Task<RunResult> RunOnceAsync(HttpClient client, string version, int rps, double healthySeconds, double tick)
     {
         await DriverHttp.ExpectAsync(await client.PostAsJsonAsync($"/api/v1/models/{Model}/versions", new { version, endpoint = Endpoint }), HttpStatusCode.Created);
         using var create = await client.PostAsJsonAsync("/api/v1/deployments", new
@@ -121,10 +122,11 @@ internal static class RollbackLatencyDriver
         var random = new Random(version.GetHashCode(StringComparison.Ordinal));
 
         // The healthy phase lasts healthySeconds plus a random part of one tick: the canary starts right after a tick
-        // (we saw its route write), so without it every breach would fall at the same point of the tick cycle.
-        healthySeconds += random.NextDouble() * tick;
+        // (we saw its route write), so without it every breach would fall at the same point of the tick cycle. With no
+        // healthy phase the canary is bad from its first request, which arrives at a random point of the cycle anyway.
+        healthySeconds += healthySeconds > 0 ? random.NextDouble() * tick : 0;
         var clock = Stopwatch.StartNew();
-        long t0 = 0, tMin = 0, t1 = 0, index = 0, sent = 0;
+        long t0 = 0, t1 = 0, index = 0, sent = 0;
         var canaryAccepted = 0;
         var canaryBeforeBreach = 0;
         var breachCanary = 0;
@@ -197,11 +199,6 @@ internal static class RollbackLatencyDriver
                     {
                         t0 = accepted;
                     }
-
-                    if (canaryAccepted >= minSamples && tMin == 0)
-                    {
-                        tMin = accepted;
-                    }
                 }
 
                 var next = SendInterval - (clock.Elapsed - elapsed);
@@ -242,10 +239,8 @@ internal static class RollbackLatencyDriver
         var verdict = done.Verdicts.SingleOrDefault(v => v.Id == done.RollbackVerdictId)
             ?? throw new InvalidOperationException($"Deployment {id} ended {done.Status} without a failing verdict: {done.RollbackCause}");
         var verdictAt = DateTime.SpecifyKind(verdict.At, DateTimeKind.Utc);
-        var waitEnd = tMin == 0 ? t1 : Math.Max(tMin, t0);
         return new RunResult(
             RollbackMs: Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds,
-            SampleWaitMs: Stopwatch.GetElapsedTime(t0, waitEnd).TotalMilliseconds,
             VerdictMs: (verdictAt - t0Utc).TotalMilliseconds,
             VerdictSamples: verdict.CanarySamples,
             CanaryBeforeBreach: canaryBeforeBreach,

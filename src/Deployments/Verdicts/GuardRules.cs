@@ -5,8 +5,7 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 
 /// <summary>
 /// One deployment's guard rules (DESIGN.md §2): absolute limits on the canary, limits relative to the baseline (the
-/// stable version over the same window), the minimum sample count below which no verdict is given, and the confidence
-/// a breach must be shown at. Rates are percentages (10 = 10%), as the wizard shows them. Every property has a default,
+/// stable version over the same window), the canary requests a pass needs, and the confidence a breach must be shown at. Rates are percentages (10 = 10%), as the wizard shows them. Every property has a default,
 /// so a JSON body may name only what it changes.
 /// </summary>
 public sealed record GuardRules
@@ -38,16 +37,20 @@ public sealed record GuardRules
     /// <summary>Highest increase of the canary's tokens per request over the baseline's, percent of the baseline.</summary>
     public double MaxTokensPerRequestIncreasePercent { get; init; } = 50;
 
-    /// <summary>Canary requests (and baseline requests, for the relative limits) below which no verdict is given.</summary>
+    /// <summary>
+    /// The floor for a pass: canary requests below which the verdict is at best insufficient data (never a pass on thin
+    /// data), and the requests the latency and token checks wait for on each side. Not a floor for a failure: the error
+    /// checks are sequential and fail as soon as their evidence suffices (see <see cref="VerdictEvaluator"/>).
+    /// </summary>
     public int MinSamples { get; init; } = 50;
 
-    /// <summary>One-sided confidence at which a breach must be shown before it fails the canary (0.99 = 1% false alarms per check).</summary>
+    /// <summary>One-sided confidence at which a breach must be shown before it fails the canary (0.99 = at most 1% false alarms per check over the whole canary, however often it is judged).</summary>
     public double Confidence { get; init; } = 0.99;
 
     /// <summary>How long guard rules keep being evaluated after the target reaches 100%, seconds.</summary>
     public int WatchSeconds { get; init; } = 60;
 
-    /// <summary>Fewest samples allowed: below ten the normal approximations behind the latency checks mean little.</summary>
+    /// <summary>Lowest floor allowed: below ten requests a pass says little, and the normal approximations behind the latency checks mean little.</summary>
     public const int LowestMinSamples = 10;
 
     /// <summary>Throws <see cref="ValidationFailedException"/> naming every bad field as <c>{prefix}.{property}</c>.</summary>

@@ -1,3 +1,4 @@
+using MathNet.Numerics.Distributions;
 using ModelRegistry.Dashboard.Telemetry;
 
 namespace ModelRegistry.Dashboard.Deployments.Verdicts;
@@ -17,8 +18,8 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// </summary>
 internal static class LatencySpread
 {
-    private static readonly double Z95 = Statistics.InverseNormalCdf(0.95);
-    private static readonly double Z99 = Statistics.InverseNormalCdf(0.99);
+    private static readonly double Z95 = Normal.InvCDF(0, 1, 0.95);
+    private static readonly double Z99 = Normal.InvCDF(0, 1, 0.99);
 
     /// <summary>σ of ln(latency) under the log-normal model; null when the summary has no median to anchor it.</summary>
     public static double? LogSigma(MetricsSummary summary)
@@ -44,11 +45,10 @@ internal static class LatencySpread
     }
 
     /// <summary>
-    /// The one-sided lower bound of the true p95 at critical value <paramref name="z"/>: the sample quantile's asymptotic
-    /// variance p(1−p)/(n·f(q)²), with f the log-normal density (in log space φ(z₀.₉₅)/σ), less the histogram's error.
-    /// Null without a log-normal σ.
+    /// The standard error of ln(p95): the sample quantile's asymptotic variance p(1−p)/(n·f(q)²), with f the log-normal
+    /// density (in log space φ(z₀.₉₅)/σ). Null without a log-normal σ.
     /// </summary>
-    public static double? P95LowerBound(MetricsSummary summary, double z)
+    public static double? P95LogStandardError(MetricsSummary summary)
     {
         if (LogSigma(summary) is not { } sigma)
         {
@@ -56,7 +56,9 @@ internal static class LatencySpread
         }
 
         var density = Math.Exp(-Z95 * Z95 / 2) / Math.Sqrt(2 * Math.PI);
-        var logStandardError = sigma * Math.Sqrt(0.95 * 0.05 / summary.Requests) / density;
-        return summary.P95LatencyMs * (1 - LatencyScale.RelativeError) * Math.Exp(-z * logStandardError);
+        return sigma * Math.Sqrt(0.95 * 0.05 / summary.Requests) / density;
     }
+
+    /// <summary>The p95 less the histogram's error: the figure the p95 check compares, so a bucket's width never fails a canary.</summary>
+    public static double CautiousP95(MetricsSummary summary) => summary.P95LatencyMs * (1 - LatencyScale.RelativeError);
 }

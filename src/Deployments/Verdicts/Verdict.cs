@@ -3,13 +3,13 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 /// <summary>What a verdict says about the canary.</summary>
 public enum VerdictOutcome
 {
-    /// <summary>Every applicable check passed on enough samples: the step may advance.</summary>
+    /// <summary>Every applicable check passed on at least <see cref="GuardRules.MinSamples"/> canary requests: the step may advance.</summary>
     Pass,
 
     /// <summary>At least one check showed a breach at the configured confidence: roll back (or alert).</summary>
     Fail,
 
-    /// <summary>Fewer canary requests than the minimum: neither a pass nor a rollback; keep waiting.</summary>
+    /// <summary>No breach shown yet, on fewer canary requests than a pass needs: neither a pass nor a rollback; keep waiting.</summary>
     InsufficientData,
 }
 
@@ -41,8 +41,10 @@ public static class VerdictMetrics
 /// </summary>
 /// <param name="Threshold">The limit in the same unit as the values; for a relative check, the baseline-derived limit.</param>
 /// <param name="Comparison">How the canary fails this check, in words (e.g. "lower 99% bound of the error rate &gt; 10%").</param>
-/// <param name="PValue">The one-sided p-value, for the checks that test the canary against the baseline.</param>
-/// <param name="Bound">The one-sided confidence bound compared with the limit, for the absolute checks.</param>
+/// <param name="PValue">The one-sided p-value, for the checks that test the canary against the baseline: 1 / <see cref="Evidence"/>,
+/// an anytime-valid p-value (below 1 − confidence, ever, with probability at most 1 − confidence when nothing is wrong).</param>
+/// <param name="Bound">The one-sided confidence bound compared with the limit, for the absolute checks (always-valid for the
+/// rates); for the error-rate increase, the baseline's rate plus the upper bound of the increase.</param>
 public sealed record MetricCheck(
     string Metric,
     string Unit,
@@ -55,7 +57,18 @@ public sealed record MetricCheck(
     double? PValue,
     double? Bound,
     CheckResult Result,
-    string Reason);
+    string Reason)
+{
+    /// <summary>
+    /// The sequential evidence of a breach (an e-value, see <see cref="SequentialTests"/>): 1 or less is none, and the
+    /// check fails once it reaches <see cref="EvidenceThreshold"/>. Null for a skipped check and for the token check
+    /// (a plain comparison). Capped at <see cref="SequentialTests.MaxEvidence"/>.
+    /// </summary>
+    public double? Evidence { get; init; }
+
+    /// <summary>What <see cref="Evidence"/> must reach to fail the check: 1 / (1 − confidence), e.g. 100 at 0.99.</summary>
+    public double? EvidenceThreshold { get; init; }
+}
 
 /// <summary>A verdict (DESIGN.md §2): the outcome, every check's evidence, and one sentence that says why.</summary>
 public sealed record VerdictResult(
@@ -64,4 +77,20 @@ public sealed record VerdictResult(
     double Confidence,
     long CanarySamples,
     long? BaselineSamples,
-    IReadOnlyList<MetricCheck> Checks);
+    IReadOnlyList<MetricCheck> Checks)
+{
+    /// <summary>Canary requests a pass requires (the guard rules' <c>minSamples</c>); a failure needs no minimum.</summary>
+    public int MinSamples { get; init; }
+
+    /// <summary>
+    /// The check that decided the outcome: the first failed one, or else the judged check nearest its threshold (the
+    /// highest evidence relative to what it needs). Null when nothing was judged yet (no canary requests).
+    /// </summary>
+    public string? DecidingMetric { get; init; }
+
+    /// <summary>The deciding check's <see cref="MetricCheck.Evidence"/>: how far a breach is shown so far.</summary>
+    public double? Evidence { get; init; }
+
+    /// <summary>The deciding check's <see cref="MetricCheck.EvidenceThreshold"/>: what the evidence must reach to fail.</summary>
+    public double? EvidenceThreshold { get; init; }
+}

@@ -4,48 +4,47 @@ namespace ModelRegistry.Dashboard.Deployments.Verdicts;
 
 /// <summary>
 /// Judges a canary against its guard rules and its baseline (the stable version over the same window). Pure and
-/// deterministic: the orchestrator calls it every tick with the two live summaries and stores what it returns.
+/// deterministic: the orchestrator calls it every tick and on arriving events with the two live summaries since the
+/// step started, and stores what it returns.
 /// <para>
-/// Below <see cref="GuardRules.MinSamples"/> canary requests the verdict is <see cref="VerdictOutcome.InsufficientData"/>:
-/// never a pass, never a rollback. Otherwise every check is judged, and one failure fails the canary. A check fails
-/// only when its breach is shown at <see cref="GuardRules.Confidence"/> (one-sided), so a noisy blip does not roll back:
+/// The error checks are <em>sequential</em>: each is an anytime-valid test (<see cref="SequentialTests"/>) whose evidence
+/// may be looked at after every request — by Ville's inequality a healthy canary's evidence reaches 1 / (1 −
+/// <see cref="GuardRules.Confidence"/>) (100 at 0.99), ever, with probability at most 1 − confidence. So there is no
+/// request minimum before a failure and no divisor for repeated looks: a canary failing every other request against a
+/// 1% baseline fails on its 9th request, a subtle breach waits until the evidence suffices. A <b>pass</b> needs
+/// <see cref="GuardRules.MinSamples"/> canary requests; below them, with no breach shown, the verdict is
+/// <see cref="VerdictOutcome.InsufficientData"/>. One failed check fails the canary.
 /// </para>
 /// <list type="bullet">
-/// <item><b>Error rate</b>: the lower Wilson bound of the canary's error rate is above the limit.</item>
-/// <item><b>Success rate</b> (when set): the upper Wilson bound of the success rate is below the minimum.</item>
-/// <item><b>Error-rate increase</b>: the canary's error rate is higher than the baseline's by Fisher's exact test
-/// (exact for the few errors of the first requests, where a z-test rejects too often), <em>and</em> the upper
-/// confidence bound of the increase (Newcombe's interval) is above the allowed points — "certainly worse, and not shown
-/// to be within the allowance". Testing instead "certainly worse by more than the allowance" would need ~500 canary
-/// requests to catch a 10%-vs-2% canary at 99% (only 3 of the 8 points are beyond the allowance), against the issue's
-/// 200. Because this check is the one that sees a real difference early, its test is the one repeated looks threaten:
-/// its p-value must be below (1 − confidence) / <see cref="RepeatedLooks"/>, a Pocock-style constant boundary
-/// (S. J. Pocock, Biometrika 64, 1977: the nominal level for ~50 equally spaced looks is about a tenth of the overall
-/// one) that holds the whole canary's false-fail rate below 1 − confidence (the simulation tests measure it).
-/// Evaluating every second adds looks at nearly the same data, which adds little. Recorded: the p-value, and as the bound the baseline's
-/// rate plus the upper bound of the increase, against the threshold baseline + allowance.</item>
-/// <item><b>Average latency</b>: the lower bound of the mean (normal approximation, spread inferred as in
-/// <see cref="LatencySpread"/>) is above the limit.</item>
-/// <item><b>p95 latency</b> (when set): the lower bound of the p95 (sample-quantile asymptotics under the same model)
-/// is above the limit.</item>
-/// <item><b>Latency increase</b>: the canary's mean is above baseline × (1 + allowed %) by a one-sided z-test on the
-/// two means, <em>and</em> the canary's median is above the baseline's median × (1 + allowed %). The summaries carry no
-/// variance, so the spread is an estimate; requiring the median to agree means a few slow outliers, which move the mean
-/// but not the median, can never fail a canary on their own.</item>
-/// <item><b>Tokens per request increase</b>: the canary's figure is above baseline × (1 + allowed %). A plain comparison:
-/// the summary has no spread of token counts to test with; the default 50% margin is many standard errors of a mean
-/// over ≥50 requests for any plausible token distribution.</item>
+/// <item><b>Error rate</b>: the Beta(½, ½)-mixture likelihood ratio of the canary's errors against a rate at the limit
+/// reaches 1/α — equivalently, the canary's always-valid lower bound (confidence sequence) is above the limit.</item>
+/// <item><b>Success rate</b> (when set): the same test on the errors against 100% − the minimum.</item>
+/// <item><b>Error-rate increase</b>: the canary is shown worse than the baseline — universal inference, both samples'
+/// Beta mixtures over the likelihood maximised under "canary ≤ baseline", reaches 1/α — <em>and</em> the increase is
+/// not shown to be within the allowance (the canary's always-valid upper bound less the baseline's lower one, α/2 each,
+/// is above <see cref="GuardRules.MaxErrorRateIncrease"/>). "Certainly worse, and not shown within the allowance":
+/// testing "certainly worse by more than the allowance" would need thousands of requests for a 10%-vs-2% canary. The
+/// guarantee is for a canary no worse than its baseline; one slightly worse but within the allowance can be rolled back
+/// before the data shows it is within. Recorded: the evidence, 1/evidence as the p-value, and as the bound the
+/// baseline's rate plus the upper bound of the increase, against the threshold baseline + allowance. Judged against
+/// any baseline with requests: its bounds are valid at any size.</item>
+/// <item><b>Average latency</b>, <b>p95 latency</b> (when set), <b>latency increase</b>: from <see cref="GuardRules.MinSamples"/>
+/// canary requests on (the spread is estimated from the summary's percentiles, see <see cref="LatencySpread"/>, which
+/// means little on a handful). The z statistic (of the mean against the limit; of ln p95 against ln limit; of the mean
+/// against baseline × (1 + allowed %)) must pass Robbins' normal-mixture boundary (tightest near the floor, ≈ 4.4 there
+/// and ≈ 3.6 at ten times it at 99%) instead of Φ⁻¹(confidence), so looking on every request does not add false
+/// alarms. The latency increase also needs the canary's median above the baseline's median × (1 + allowed %): a few
+/// slow outliers move the mean but not the median, and never fail a canary on their own.</item>
+/// <item><b>Tokens per request increase</b>: from the floor on, the canary's figure is above baseline × (1 + allowed %).
+/// A plain comparison: the summary has no spread of token counts; the default 50% margin is many standard errors of a
+/// mean over ≥ 50 requests for any plausible token distribution.</item>
 /// </list>
-/// The relative checks are skipped without a baseline or when the baseline has fewer than the minimum requests.
-/// The other checks keep a per-evaluation false-alarm rate of 1 − confidence: their limits sit far from healthy
-/// figures (an absolute limit, or a 50% margin over the baseline), so repeated looks at a healthy canary add almost
-/// nothing; with a relative margin of 0 they would add up to several percent over a canary's life.
+/// The latency and token comparisons with the baseline are skipped without a baseline or below the floor on its side.
+/// Each check holds its own false-alarm rate below 1 − confidence over the whole canary; the seeded simulation tests
+/// measure the whole verdict with every check judged on every request.
 /// </summary>
 public static class VerdictEvaluator
 {
-    /// <summary>The error-rate comparison's p-value must be below (1 − confidence) divided by this (see the class).</summary>
-    public const int RepeatedLooks = 10;
-
     /// <summary>Judges <paramref name="canary"/> against <paramref name="rules"/> and, for the relative limits, <paramref name="baseline"/>.</summary>
     /// <exception cref="Core.ValidationFailedException">The rules are invalid (fields named <c>guard.*</c>).</exception>
     /// <exception cref="ArgumentException">A summary's figures are inconsistent (negative, or more errors than requests).</exception>
@@ -60,10 +59,13 @@ public static class VerdictEvaluator
             CheckSummary(baseline, nameof(baseline));
         }
 
-        if (canary.Requests < rules.MinSamples)
+        if (canary.Requests == 0)
         {
-            var reason = $"Insufficient data: {canary.Requests} of {rules.MinSamples} required requests.";
-            return new VerdictResult(VerdictOutcome.InsufficientData, reason, rules.Confidence, canary.Requests, baseline?.Requests, Waiting(canary, baseline, reason));
+            var reason = $"Insufficient data: 0 of {rules.MinSamples} required requests.";
+            return new VerdictResult(VerdictOutcome.InsufficientData, reason, rules.Confidence, 0, baseline?.Requests, Waiting(canary, baseline, reason))
+            {
+                MinSamples = rules.MinSamples,
+            };
         }
 
         var judge = new VerdictJudge(rules, canary, baseline);
@@ -79,16 +81,34 @@ public static class VerdictEvaluator
         ];
 
         var failed = checks.Where(c => c.Result == CheckResult.Failed).ToList();
+        var deciding = failed.FirstOrDefault()
+            ?? checks.Where(c => c.Result == CheckResult.Passed && c.Evidence is not null)
+                .MaxBy(c => Math.Log(c.Evidence!.Value) / Math.Log(c.EvidenceThreshold!.Value));
+        string summary;
+        VerdictOutcome outcome;
         if (failed.Count > 0)
         {
-            return new VerdictResult(VerdictOutcome.Fail, "Fail: " + string.Join(" ", failed.Select(c => c.Reason)), rules.Confidence, canary.Requests, baseline?.Requests, checks);
+            (outcome, summary) = (VerdictOutcome.Fail, "Fail: " + string.Join(" ", failed.Select(c => c.Reason)));
+        }
+        else if (canary.Requests < rules.MinSamples)
+        {
+            (outcome, summary) = (VerdictOutcome.InsufficientData, $"Insufficient data: {canary.Requests} of {rules.MinSamples} required requests for a pass; no breach shown yet.");
+        }
+        else
+        {
+            var passed = checks.Count(c => c.Result == CheckResult.Passed);
+            var skipped = checks.Length - passed;
+            var against = baseline is { Requests: > 0 } b ? $" against {b.Requests} baseline requests" : " (no baseline to compare with)";
+            (outcome, summary) = (VerdictOutcome.Pass, $"Pass: {passed} checks passed on {canary.Requests} canary requests{against}" + (skipped > 0 ? $"; {skipped} skipped." : "."));
         }
 
-        var passed = checks.Count(c => c.Result == CheckResult.Passed);
-        var skipped = checks.Length - passed;
-        var against = judge.Baseline is { } b ? $" against {b.Requests} baseline requests" : " (no baseline to compare with)";
-        var summary = $"Pass: {passed} checks passed on {canary.Requests} canary requests{against}" + (skipped > 0 ? $"; {skipped} skipped." : ".");
-        return new VerdictResult(VerdictOutcome.Pass, summary, rules.Confidence, canary.Requests, baseline?.Requests, checks);
+        return new VerdictResult(outcome, summary, rules.Confidence, canary.Requests, baseline?.Requests, checks)
+        {
+            MinSamples = rules.MinSamples,
+            DecidingMetric = deciding?.Metric,
+            Evidence = deciding?.Evidence,
+            EvidenceThreshold = deciding?.EvidenceThreshold,
+        };
     }
 
     private static void CheckSummary(MetricsSummary summary, string name)

@@ -38,6 +38,8 @@ internal sealed class SimulatedSeries(string version)
     private double _latencySum;
     private double _max;
     private long _tokens;
+    private int _lowest = int.MaxValue;
+    private int _highest = -1;
 
     public void Record(double latencyMs, bool success, int tokens)
     {
@@ -46,7 +48,9 @@ internal sealed class SimulatedSeries(string version)
         _latencySum += latencyMs;
         _max = Math.Max(_max, latencyMs);
         _tokens += tokens;
-        _buckets[Math.Clamp((int)(Math.Log(Math.Max(1, latencyMs)) / LogBucket), 0, _buckets.Length - 1)]++;
+        var bucket = Math.Clamp((int)(Math.Log(Math.Max(1, latencyMs)) / LogBucket), 0, _buckets.Length - 1);
+        _buckets[bucket]++;
+        (_lowest, _highest) = (Math.Min(_lowest, bucket), Math.Max(_highest, bucket));
     }
 
     public MetricsSummary Summary()
@@ -65,7 +69,8 @@ internal sealed class SimulatedSeries(string version)
         var values = new double[3];
         long seen = 0;
         var next = 0;
-        for (var i = 0; i < _buckets.Length && next < 3; i++)
+        // Only the occupied buckets: the simulations summarise after every request.
+        for (var i = _lowest; i <= _highest && next < 3; i++)
         {
             seen += _buckets[i];
             while (next < 3 && seen >= ranks[next])

@@ -31,15 +31,39 @@ public sealed class VerdictEvaluatorTests
     private static MetricCheck Check(VerdictResult verdict, string metric) => Assert.Single(verdict.Checks, c => c.Metric == metric);
 
     [Fact]
-    public void Below_the_minimum_it_is_insufficient_data_even_when_every_request_failed()
+    public void A_canary_failing_every_request_fails_on_its_third_long_before_the_pass_floor()
     {
-        var verdict = VerdictEvaluator.Evaluate(Rules, Summary(49, 49), Baseline());
+        var two = VerdictEvaluator.Evaluate(Rules, Summary(2, 2), Baseline(18, 0));
+        var verdict = VerdictEvaluator.Evaluate(Rules, Summary(3, 3), Baseline(27, 0));
+
+        Assert.Equal(VerdictOutcome.InsufficientData, two.Outcome);
+        Assert.Equal(VerdictOutcome.Fail, verdict.Outcome);
+        var check = Check(verdict, VerdictMetrics.ErrorRate);
+        Assert.Equal(CheckResult.Failed, check.Result);
+        Assert.Equal(312.5, check.Evidence!.Value, 1e-9);
+        Assert.Equal(100, check.EvidenceThreshold);
+        Assert.Equal((VerdictMetrics.ErrorRate, 312.5, 100.0, 50), (verdict.DecidingMetric, Math.Round(verdict.Evidence!.Value, 9), verdict.EvidenceThreshold!.Value, verdict.MinSamples));
+        Assert.StartsWith("Fail: Error rate 100% is above the 10% limit: evidence 312.5 reached the 100 needed", verdict.Summary, StringComparison.Ordinal);
+        Assert.All(new[] { VerdictMetrics.AvgLatency, VerdictMetrics.LatencyIncrease, VerdictMetrics.TokensPerRequestIncrease }, metric =>
+            Assert.Equal("Judged from 50 canary requests (3 so far): the spread is estimated from the summary's percentiles.", Check(verdict, metric).Reason));
+    }
+
+    [Fact]
+    public void Below_the_pass_floor_without_a_breach_it_is_insufficient_data_with_the_evidence_so_far()
+    {
+        var verdict = VerdictEvaluator.Evaluate(Rules, Summary(20, 1), Baseline(180, 2));
 
         Assert.Equal(VerdictOutcome.InsufficientData, verdict.Outcome);
-        Assert.Equal("Insufficient data: 49 of 50 required requests.", verdict.Summary);
-        Assert.Equal(7, verdict.Checks.Count);
-        Assert.All(verdict.Checks, c => Assert.Equal(CheckResult.Skipped, c.Result));
-        Assert.Equal(100, Check(verdict, VerdictMetrics.ErrorRate).CanaryValue);
+        Assert.Equal("Insufficient data: 20 of 50 required requests for a pass; no breach shown yet.", verdict.Summary);
+        var errors = Check(verdict, VerdictMetrics.ErrorRate);
+        Assert.Equal(CheckResult.Passed, errors.Result);
+        Assert.Equal(0.23797082787326593, errors.Evidence!.Value, 1e-12);
+        Assert.Equal(CheckResult.Passed, Check(verdict, VerdictMetrics.ErrorRateIncrease).Result);
+        Assert.Equal(CheckResult.Skipped, Check(verdict, VerdictMetrics.AvgLatency).Result);
+        Assert.Equal(50, verdict.MinSamples);
+        Assert.Equal(VerdictMetrics.ErrorRate, verdict.DecidingMetric);
+        Assert.Equal(errors.Evidence, verdict.Evidence);
+        Assert.Equal(100, verdict.EvidenceThreshold);
     }
 
     [Fact]
@@ -49,6 +73,9 @@ public sealed class VerdictEvaluatorTests
 
         Assert.Equal(VerdictOutcome.InsufficientData, verdict.Outcome);
         Assert.Equal("Insufficient data: 0 of 50 required requests.", verdict.Summary);
+        Assert.All(verdict.Checks, c => Assert.Equal(CheckResult.Skipped, c.Result));
+        Assert.Equal(50, verdict.MinSamples);
+        Assert.Null(verdict.DecidingMetric);
     }
 
     [Fact]
@@ -62,15 +89,16 @@ public sealed class VerdictEvaluatorTests
         Assert.Equal(50, absolute.CanaryValue);
         Assert.Equal(1, absolute.BaselineValue!.Value, 10);
         Assert.Equal(10, absolute.Threshold);
-        Assert.InRange(absolute.Bound!.Value, 41, 43);
+        Assert.Equal(36.58, absolute.Bound!.Value, 0.01);
+        Assert.Equal(SequentialTests.MaxEvidence, absolute.Evidence);
         Assert.Equal(200, absolute.CanarySamples);
         Assert.Equal(1800, absolute.BaselineSamples);
         var relative = Check(verdict, VerdictMetrics.ErrorRateIncrease);
         Assert.Equal(CheckResult.Failed, relative.Result);
         Assert.Equal(6, relative.Threshold!.Value, 10);
-        Assert.True(relative.PValue < 1e-30);
-        Assert.StartsWith("Fail: Error rate 50% is above the 10% limit at 99% confidence", verdict.Summary, StringComparison.Ordinal);
-        Assert.Contains("Error rate 50% vs the baseline's 1%: higher by Fisher's exact test (p < 0.0001), and possibly by up to", verdict.Summary, StringComparison.Ordinal);
+        Assert.Equal(1 / SequentialTests.MaxEvidence, relative.PValue);
+        Assert.StartsWith("Fail: Error rate 50% is above the 10% limit: evidence 1e+12 reached the 100 needed (always-valid 99% lower bound 36.58%).", verdict.Summary, StringComparison.Ordinal);
+        Assert.Contains("Error rate 50% vs the baseline's 1%: higher (evidence 1e+12 reached the 100 needed), and possibly by up to", verdict.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +114,9 @@ public sealed class VerdictEvaluatorTests
             verdict.Checks.Select(c => c.Metric));
         Assert.Equal("No minimum set.", Check(verdict, VerdictMetrics.SuccessRate).Reason);
         Assert.Equal("No limit set.", Check(verdict, VerdictMetrics.P95Latency).Reason);
-        Assert.Equal(0.5, Check(verdict, VerdictMetrics.ErrorRateIncrease).PValue!.Value, 0.1);
+        var increase = Check(verdict, VerdictMetrics.ErrorRateIncrease);
+        Assert.Equal(1, increase.PValue);
+        Assert.InRange(increase.Evidence!.Value, 0, 1);
     }
 
     [Fact]
@@ -109,37 +139,44 @@ public sealed class VerdictEvaluatorTests
     }
 
     [Fact]
-    public void A_baseline_below_the_minimum_is_not_compared_with()
+    public void A_baseline_below_the_floor_is_compared_on_errors_only()
     {
         var verdict = VerdictEvaluator.Evaluate(Rules, Summary(200, 10), Baseline(20, 0));
 
-        var relative = Check(verdict, VerdictMetrics.ErrorRateIncrease);
-        Assert.Equal(CheckResult.Skipped, relative.Result);
-        Assert.Equal("The baseline has 20 of 50 required requests.", relative.Reason);
-        Assert.Equal(20, relative.BaselineSamples);
+        // Its always-valid bounds are valid at any size (and wide on 20 requests); latency and tokens need the floor.
+        var errors = Check(verdict, VerdictMetrics.ErrorRateIncrease);
+        Assert.Equal(CheckResult.Passed, errors.Result);
+        Assert.Equal(0.018692151945305133, errors.Evidence!.Value, 1e-12);
+        var latency = Check(verdict, VerdictMetrics.LatencyIncrease);
+        Assert.Equal(CheckResult.Skipped, latency.Result);
+        Assert.Equal("The baseline has 20 of 50 required requests.", latency.Reason);
+        Assert.Equal(20, latency.BaselineSamples);
         Assert.Equal(VerdictOutcome.Pass, verdict.Outcome);
+        Assert.Equal("Pass: 3 checks passed on 200 canary requests against 20 baseline requests; 4 skipped.", verdict.Summary);
     }
 
     [Fact]
     public void An_error_rate_just_over_the_limit_on_few_requests_is_noise_not_a_breach()
     {
-        // 7 of 50 = 14%: above the 10% limit, but the lower 99% bound is about 6%.
+        // 7 of 50 = 14%: above the 10% limit, but the evidence is 0.17 of the 100 needed; the always-valid lower bound is 2.4%.
         var verdict = VerdictEvaluator.Evaluate(Rules, Summary(50, 7), null);
 
         var check = Check(verdict, VerdictMetrics.ErrorRate);
         Assert.Equal(CheckResult.Passed, check.Result);
-        Assert.InRange(check.Bound!.Value, 5, 8);
+        Assert.Equal(2.44, check.Bound!.Value, 0.01);
+        Assert.Equal(0.167, check.Evidence!.Value, 0.001);
         Assert.EndsWith("not yet a breach.", check.Reason, StringComparison.Ordinal);
         Assert.Equal(VerdictOutcome.Pass, verdict.Outcome);
     }
 
     [Fact]
-    public void An_error_increase_above_the_allowance_fails_only_when_fisher_supports_it_over_repeated_looks()
+    public void An_error_increase_above_the_allowance_fails_only_once_the_evidence_reaches_one_over_alpha()
     {
-        // 8 of 50 (16%) vs 2%: p ≈ 1e-5, and the increase may be far above 5 points → fail.
-        var clear = VerdictEvaluator.Evaluate(Rules, Summary(50, 8), Baseline(450, 9));
-        // 5 of 50 (10%) vs 2%: 8 points over, but p ≈ 0.008 is not below 0.01 / 10 for a check watched many times → not yet.
-        var noisy = VerdictEvaluator.Evaluate(Rules, Summary(50, 5), Baseline(450, 9));
+        // 10 of 50 (20%) vs 2%: evidence 471 of the 100 needed, and the increase may be far above 5 points → fail.
+        var clear = VerdictEvaluator.Evaluate(Rules, Summary(50, 10), Baseline(450, 9));
+        // 8 of 50 (16%) vs 2%: 14 points over, but the evidence is 13.7 — a one-off p of 1e-5 is not enough for a
+        // check watched on every request → not yet.
+        var noisy = VerdictEvaluator.Evaluate(Rules, Summary(50, 8), Baseline(450, 9));
 
         var failed = Check(clear, VerdictMetrics.ErrorRateIncrease);
         Assert.Equal(CheckResult.Failed, failed.Result);
@@ -147,7 +184,9 @@ public sealed class VerdictEvaluatorTests
         Assert.Equal(VerdictOutcome.Fail, clear.Outcome);
         var notYet = Check(noisy, VerdictMetrics.ErrorRateIncrease);
         Assert.Equal(CheckResult.Passed, notYet.Result);
-        Assert.Equal(0.0082, notYet.PValue!.Value, 4);
+        Assert.Equal(13.671282191315509, notYet.Evidence!.Value, 1e-9);
+        Assert.Equal(1 / 13.671282191315509, notYet.PValue!.Value, 1e-12);
+        Assert.Equal(471.45942404670325, failed.Evidence!.Value, 1e-9);
         Assert.EndsWith("not yet a breach.", notYet.Reason, StringComparison.Ordinal);
         Assert.Equal(VerdictOutcome.Pass, noisy.Outcome);
     }
@@ -161,7 +200,7 @@ public sealed class VerdictEvaluatorTests
         var check = Check(verdict, VerdictMetrics.ErrorRateIncrease);
         Assert.True(check.PValue < 1e-10);
         Assert.Equal(CheckResult.Passed, check.Result);
-        Assert.InRange(check.Bound!.Value, 4, 7);
+        Assert.Equal(2 + 3.158, check.Bound!.Value, 0.001);
         Assert.Equal(VerdictOutcome.Pass, verdict.Outcome);
     }
 
