@@ -140,6 +140,13 @@ public sealed partial class MetricRollupWriter : BackgroundService
                 }
             }
 
+            // Advanced before the commit: a series query reads the rows first and this after, so it may miss the
+            // seconds being committed for a moment, but it can never see them both in a row and in the live buckets.
+            if (through > Volatile.Read(ref _flushedThroughSecond))
+            {
+                Volatile.Write(ref _flushedThroughSecond, through);
+            }
+
             var rows = changed.Count == 0 ? 0 : await WriteAsync(changed, cancellationToken);
             foreach (var (series, minute, figures, _) in changed)
             {
@@ -147,11 +154,6 @@ public sealed partial class MetricRollupWriter : BackgroundService
             }
 
             Forget(oldest);
-            if (through > Volatile.Read(ref _flushedThroughSecond))
-            {
-                Volatile.Write(ref _flushedThroughSecond, through);
-            }
-
             return rows;
         }
         finally
