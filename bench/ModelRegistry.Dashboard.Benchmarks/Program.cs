@@ -36,7 +36,9 @@ internal static class BenchmarkEntry
 
         if (args.Length > 0 && args[0] == "--memory")
         {
-            await SeriesMemoryDriver.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : null);
+            int? series = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : null;
+            await SeriesMemoryDriver.RunAsync(series);
+            SeriesMemoryDriver.RunStoreAlone(series);
             return;
         }
 

@@ -19,21 +19,8 @@ internal static class SeriesMemoryDriver
 
     public static async Task RunAsync(int? series)
     {
-        // 1. The store alone: managed heap after a forced full collection, before and after.
         var count = series ?? new TelemetryOptions().MaxLiveSeries;
         Console.WriteLine($"series: {count:N0}; filled = one event per series per second for {FilledSeconds:N0} s");
-        foreach (var seconds in new[] { 1, FilledSeconds })
-        {
-            var clock = new SteppedClock(Start);
-            var before = Heap();
-            var store = new MetricsStore(clock);
-            Fill(store, clock, count, seconds);
-            var after = Heap();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"store alone, {seconds,4} s of traffic: {(after - before) / 1024.0 / 1024:N1} MiB managed heap, {(after - before) / count / 1024.0:N1} KiB per series"));
-            GC.KeepAlive(store);
-        }
-
         // 2. The app as shipped (BenchApp: Production, SQLite, rollup writer flushing every 2 s) on the stepped clock.
         var appClock = new SteppedClock(Start);
         await using var app = new BenchApp(
@@ -50,6 +37,28 @@ internal static class SeriesMemoryDriver
         Fill(appStore, appClock, count, FilledSeconds);
         await Task.Delay(TimeSpan.FromSeconds(5)); // two flushes of the rollup writer over the filled store
         Report($"app, store filled ({appStore.LiveSeriesCount:N0} series, cap {cap:N0})", appStore.LiveSeriesCount);
+    }
+
+    /// <summary>After the app (whose RSS would otherwise include memory the store alone once took).</summary>
+    public static void RunStoreAlone(int? series)
+    {
+        var count = series ?? new TelemetryOptions().MaxLiveSeries;
+        MeasureStoreAlone(count, 1);
+        MeasureStoreAlone(count, FilledSeconds);
+    }
+
+    /// <summary>The store alone: managed heap after a forced full collection, before and after (not async: no
+    /// state machine may keep the store alive afterwards).</summary>
+    private static void MeasureStoreAlone(int count, int seconds)
+    {
+        var clock = new SteppedClock(Start);
+        var before = Heap();
+        var store = new MetricsStore(clock);
+        Fill(store, clock, count, seconds);
+        var after = Heap();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"store alone, {seconds,4} s of traffic: {(after - before) / 1024.0 / 1024:N1} MiB managed heap, {(after - before) / count / 1024.0:N1} KiB per series"));
+        GC.KeepAlive(store);
     }
 
     private static void Fill(MetricsStore store, SteppedClock clock, int count, int seconds)
