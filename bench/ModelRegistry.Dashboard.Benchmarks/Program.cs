@@ -8,7 +8,7 @@ internal static class BenchmarkEntry
 {
     /// <summary>
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
-    /// the time-to-rollback driver; anything else goes to BenchmarkDotNet.
+    /// the time-to-rollback driver; <c>--memory [series]</c> the series memory driver; anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
     {
@@ -31,6 +31,14 @@ internal static class BenchmarkEntry
             }
 
             await RollbackLatencyDriver.RunAsync(runs, rates, healthySeconds);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--memory")
+        {
+            int? series = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : null;
+            await SeriesMemoryDriver.RunAsync(series);
+            SeriesMemoryDriver.RunStoreAlone(series);
             return;
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,6 +29,7 @@ internal static class MetricsEndpoints
             .Produces<MetricsAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
             .WithSummary($"Record up to {MetricsIngest.MaxEventsPerBatch:N0} metric events; the batch is refused whole on any bad event");
 
@@ -115,8 +117,24 @@ internal static class MetricsEndpoints
             throw new BadHttpRequestException("Required parameter \"MetricEventBatch batch\" was not provided from body.");
         }
 
-        var accepted = await ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken);
-        return TypedResults.Accepted((string?)null, new MetricsAccepted(accepted));
+        try
+        {
+            var accepted = await ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken);
+            return TypedResults.Accepted((string?)null, new MetricsAccepted(accepted));
+        }
+        catch (LiveSeriesLimitException full)
+        {
+            http.Response.Headers.RetryAfter = ((int)LiveSeriesLimitException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                title: "Too many live series",
+                detail: full.Message,
+                statusCode: StatusCodes.Status429TooManyRequests,
+                extensions: new Dictionary<string, object?>
+                {
+                    ["maxLiveSeries"] = full.Limit,
+                    ["errors"] = new Dictionary<string, string[]> { [$"events[{full.EventIndex}]"] = [full.Message] },
+                });
+        }
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(

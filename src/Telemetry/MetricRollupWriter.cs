@@ -7,22 +7,34 @@ using ModelRegistry.Dashboard.Persistence;
 namespace ModelRegistry.Dashboard.Telemetry;
 
 /// <summary>
-/// Persists one-minute rollups of every series so that history survives a restart. Every
-/// <see cref="TelemetryOptions.FlushIntervalSeconds"/> it writes each completed minute that changed since the last flush,
-/// all in one <c>SaveChanges</c>; a late event makes its minute change again, and the next flush merges the difference
-/// into the existing row. On stop it also writes the minute in progress.
+/// Persists one-minute rollups of every series so that history survives a restart, even <c>kill -9</c>. Every
+/// <see cref="TelemetryOptions.FlushIntervalSeconds"/> it writes each minute that changed since the last flush — the
+/// minute in progress too, up to the last second before <see cref="CompletionGraceSeconds"/> — all in one
+/// <c>SaveChanges</c>; the next flush merges the difference into the existing row (more seconds of the minute, or late
+/// events). A crash therefore loses at most the flush interval plus two seconds of events. On stop it writes everything.
 /// <para>
 /// Counts, sums, tokens and the maximum merge exactly. Percentiles are recomputed from the live histogram while this
 /// process holds every event of the row; when the row also holds events from an earlier run (or another instance), they
 /// are a request-weighted blend of both parts — an approximation, as percentiles cannot be merged exactly.
 /// </para>
+/// <para>
+/// The series API reads rows before <see cref="FlushedThrough"/> from the database and the seconds from there on from
+/// the live buckets: every row this process wrote holds only seconds before it, so nothing is counted twice.
+/// </para>
 /// </summary>
 public sealed partial class MetricRollupWriter : BackgroundService
 {
-    /// <summary>A minute is complete this long after its end, so events still in flight for it are included.</summary>
-    private static readonly TimeSpan CompletionGrace = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The current second and the one before it are left to the next flush, so events still in flight for them land in
+    /// the live buckets first (a late event is merged by a later flush anyway).
+    /// </summary>
+    public const int CompletionGraceSeconds = 1;
+
+    /// <summary>Eviction of idle series runs after a flush, at most this often.</summary>
+    private const int EvictionIntervalSeconds = 60;
 
     private readonly MetricsStore _store;
+    private readonly SeriesEviction _eviction;
     private readonly IDbContextFactory<RegistryDbContext> _dbFactory;
     private readonly TimeProvider _clock;
     private readonly IOptionsMonitor<TelemetryOptions> _options;
@@ -34,15 +46,18 @@ public sealed partial class MetricRollupWriter : BackgroundService
     private readonly Dictionary<(SeriesKey Series, long Minute), WindowFigures> _written = [];
 
     private long _flushedThroughSecond;
+    private long _nextEvictionSecond;
 
     public MetricRollupWriter(
         MetricsStore store,
+        SeriesEviction eviction,
         IDbContextFactory<RegistryDbContext> dbFactory,
         TimeProvider clock,
         IOptionsMonitor<TelemetryOptions> options,
         ILogger<MetricRollupWriter> logger)
     {
         _store = store;
+        _eviction = eviction;
         _dbFactory = dbFactory;
         _clock = clock;
         _options = options;
@@ -52,23 +67,24 @@ public sealed partial class MetricRollupWriter : BackgroundService
     }
 
     /// <summary>
-    /// Every minute before this instant is in the database (up to late events not yet flushed); the live buckets
-    /// answer for the time from here on.
+    /// Every second before this instant is in the database (up to late events not yet flushed), and no row this process
+    /// wrote holds a later one; the live buckets answer for the time from here on.
     /// </summary>
     public DateTime FlushedThrough => MetricsStore.FromSecond(Volatile.Read(ref _flushedThroughSecond));
 
-    /// <summary>Writes every completed minute that changed; returns the number of rows inserted or updated.</summary>
-    public Task<int> FlushAsync(CancellationToken cancellationToken = default) => FlushAsync(includeCurrentMinute: false, cancellationToken);
+    /// <summary>Writes every minute that changed, up to the grace; returns the number of rows inserted or updated.</summary>
+    public Task<int> FlushAsync(CancellationToken cancellationToken = default) => FlushAsync(final: false, cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         try
         {
-            await FlushAsync(includeCurrentMinute: true, cancellationToken);
+            await FlushAsync(final: true, cancellationToken);
         }
-        catch (Exception e) when (e is OperationCanceledException or DbUpdateException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // Stopping goes on regardless: what was flushed before stays, the rest is the crash case.
             LogFinalFlushFailed(_logger, e);
         }
     }
@@ -82,11 +98,13 @@ public sealed partial class MetricRollupWriter : BackgroundService
             {
                 try
                 {
-                    await FlushAsync(includeCurrentMinute: false, stoppingToken);
+                    await FlushAsync(final: false, stoppingToken);
+                    await EvictWhenDueAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // The live buckets still hold the figures; the next flush writes the difference again.
+                    // Whatever failed (the database above all), the live buckets still hold the figures and the next
+                    // flush writes the difference again: log and keep going, never end the loop (nor the host).
                     LogFlushFailed(_logger, e);
                 }
             }
@@ -96,30 +114,37 @@ public sealed partial class MetricRollupWriter : BackgroundService
         }
     }
 
-    internal async Task<int> FlushAsync(bool includeCurrentMinute, CancellationToken cancellationToken)
+    internal async Task<int> FlushAsync(bool final, CancellationToken cancellationToken)
     {
         await _flushing.WaitAsync(cancellationToken);
         try
         {
             var now = _store.NowSecond();
-            var completeBefore = includeCurrentMinute
-                ? MinuteOf(now) + 60
-                : MinuteOf(now - (long)CompletionGrace.TotalSeconds);
+            // Seconds before this one are written by this flush.
+            var through = final ? now + 1 : now - CompletionGraceSeconds;
             // Minutes whose buckets may already be partly recycled are left as they were last written.
             var oldest = MinuteOf(now - MetricsStore.LongestWindowSeconds);
 
             var changed = new List<(SeriesKey Series, long Minute, WindowFigures Figures, WindowFigures Written)>();
-            foreach (var series in _store.KnownSeries)
+            foreach (var series in _store.SeriesRecordedSince(oldest))
             {
-                for (var minute = oldest; minute < completeBefore; minute += 60)
+                for (var minute = oldest; minute < through; minute += 60)
                 {
-                    var counts = _store.Aggregate(series, minute, minute + 59, withPercentiles: false);
+                    var last = Math.Min(minute + 59, through - 1);
+                    var counts = _store.Aggregate(series, minute, last, withPercentiles: false);
                     _written.TryGetValue((series, minute), out var written);
                     if (Differs(counts, written))
                     {
-                        changed.Add((series, minute, _store.Aggregate(series, minute, minute + 59), written));
+                        changed.Add((series, minute, _store.Aggregate(series, minute, last), written));
                     }
                 }
+            }
+
+            // Advanced before the commit: a series query reads the rows first and this after, so it may miss the
+            // seconds being committed for a moment, but it can never see them both in a row and in the live buckets.
+            if (through > Volatile.Read(ref _flushedThroughSecond))
+            {
+                Volatile.Write(ref _flushedThroughSecond, through);
             }
 
             var rows = changed.Count == 0 ? 0 : await WriteAsync(changed, cancellationToken);
@@ -129,16 +154,29 @@ public sealed partial class MetricRollupWriter : BackgroundService
             }
 
             Forget(oldest);
-            if (!includeCurrentMinute && completeBefore > Volatile.Read(ref _flushedThroughSecond))
-            {
-                Volatile.Write(ref _flushedThroughSecond, completeBefore);
-            }
-
             return rows;
         }
         finally
         {
             _flushing.Release();
+        }
+    }
+
+    internal static long MinuteOf(long second) => second - (second % 60);
+
+    private async Task EvictWhenDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _store.NowSecond();
+        if (now < _nextEvictionSecond)
+        {
+            return;
+        }
+
+        _nextEvictionSecond = now + EvictionIntervalSeconds;
+        var removed = await _eviction.EvictAsync(cancellationToken);
+        if (removed > 0)
+        {
+            LogEvicted(_logger, removed, _store.LiveSeriesCount);
         }
     }
 
@@ -218,10 +256,11 @@ public sealed partial class MetricRollupWriter : BackgroundService
         }
     }
 
-    private static long MinuteOf(long second) => second - (second % 60);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist metric rollups; the next flush tries again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist metric rollups or evict idle series; the next flush tries again.")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted {Removed} idle series that no route names; {Held} live series remain.")]
+    private static partial void LogEvicted(ILogger logger, int removed, int held);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist the last metric rollups while stopping.")]
     private static partial void LogFinalFlushFailed(ILogger logger, Exception exception);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Core;
 
 namespace ModelRegistry.Dashboard.Telemetry;
@@ -8,8 +9,18 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// The one way metric events enter the store, for the API, the demo traffic and the gateway alike. A batch is validated
 /// whole and then recorded whole, or refused whole with a <see cref="ValidationFailedException"/> whose fields name the
 /// event and the field (<c>events[3].latencyMs</c>); nothing of a refused batch is recorded.
+/// <para>
+/// The store holds at most <see cref="TelemetryOptions.MaxLiveSeries"/> series: a batch with an event for a new series
+/// past that cap is refused whole with a <see cref="LiveSeriesLimitException"/> (the API's 429), naming the cap and the
+/// first series that did not fit; events of series already held keep landing in other batches.
+/// </para>
 /// </summary>
-public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog, MetricsArrivals arrivals, TimeProvider clock)
+public sealed class MetricsIngest(
+    MetricsStore store,
+    KnownSeriesCatalog catalog,
+    MetricsArrivals arrivals,
+    TimeProvider clock,
+    IOptionsMonitor<TelemetryOptions> options)
 {
     public const int MaxEventsPerBatch = 10_000;
 
@@ -82,9 +93,15 @@ public sealed class MetricsIngest(MetricsStore store, KnownSeriesCatalog catalog
             }
 
             result.Errors?.ThrowIfAny();
-            var recorded = store.Record(buffer.AsSpan(0, events.Count));
+            var limit = options.CurrentValue.MaxLiveSeries;
+            var outcome = store.Record(buffer.AsSpan(0, events.Count), limit);
+            if (outcome.IsRefused)
+            {
+                throw new LiveSeriesLimitException(limit, outcome.RefusedSeries, outcome.RefusedIndex);
+            }
+
             arrivals.Notify();
-            return recorded;
+            return outcome.Recorded;
         }
         finally
         {

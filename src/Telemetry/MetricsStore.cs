@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ModelRegistry.Dashboard.Telemetry;
 
 /// <summary>
@@ -49,8 +51,12 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
         }
     }
 
-    /// <summary>Every series recorded since start, active or not.</summary>
+    /// <summary>Every series held, active or not (evicted ones are gone: see <see cref="SeriesEviction"/>).</summary>
     public IReadOnlyCollection<SeriesKey> KnownSeries => [.. _series.Snapshot().Select(s => s.Key)];
+
+    /// <summary>The held series that recorded anything at or after <paramref name="second"/> (absolute second).</summary>
+    internal List<SeriesKey> SeriesRecordedSince(long second) =>
+        [.. _series.Snapshot().Where(s => s.LastSecond >= second).Select(s => s.Key)];
 
     /// <summary>
     /// Records one event. A timestamp in the future counts as now; a default timestamp means now; an event older than
@@ -59,29 +65,77 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
     /// </summary>
     public bool Record(in MetricEvent metricEvent) => Record(in metricEvent, NowSecond());
 
-    /// <summary>Records a batch against one reading of the clock; returns how many were recorded.</summary>
-    public int Record(ReadOnlySpan<MetricEvent> events)
+    /// <summary>How many series the store holds now (at most the ingest's live-series cap, plus engine-recorded ones).</summary>
+    public int LiveSeriesCount => _series.Count;
+
+    /// <summary>Records a batch against one reading of the clock, with no cap on new series; returns how many were recorded.</summary>
+    public int Record(ReadOnlySpan<MetricEvent> events) => Record(events, int.MaxValue).Recorded;
+
+    /// <summary>
+    /// Records a batch against one reading of the clock — all of it, or nothing when its new series would take the store
+    /// past <paramref name="maxLiveSeries"/>. Every series is looked up (and the new ones added, all or none) before the
+    /// first event is recorded.
+    /// </summary>
+    internal RecordOutcome Record(ReadOnlySpan<MetricEvent> events, int maxLiveSeries)
     {
-        var now = NowSecond();
-        var recorded = 0;
-        var recent = new RecentSeries<SeriesBuckets>();
-        for (var i = 0; i < events.Length; i++)
+        var resolved = ArrayPool<SeriesBuckets?>.Shared.Rent(events.Length);
+        try
         {
-            ref readonly var e = ref events[i];
-            if (!recent.TryFind(e.Series, out var series))
+            if (!Resolve(events, resolved, maxLiveSeries, out var refused))
             {
-                series = GetSeries(e.Series);
-                recent.Remember(e.Series, series);
+                return refused;
             }
 
-            if (RecordInto(series, in e, now))
+            var now = NowSecond();
+            var recorded = 0;
+            for (var i = 0; i < events.Length; i++)
             {
-                recorded++;
+                if (RecordInto(resolved[i]!, in events[i], now))
+                {
+                    recorded++;
+                }
+            }
+
+            return new RecordOutcome(recorded, -1, default);
+        }
+        finally
+        {
+            Array.Clear(resolved, 0, events.Length);
+            ArrayPool<SeriesBuckets?>.Shared.Return(resolved);
+        }
+    }
+
+    /// <summary>
+    /// Marks for eviction, or removes, the series among <paramref name="idle"/> that recorded nothing at or after
+    /// <paramref name="idleBefore"/> and that <paramref name="named"/> does not name: a series is marked first and removed
+    /// on a later call at least <paramref name="graceSeconds"/> after, unless a writer revived it meanwhile. Returns
+    /// how many were removed.
+    /// </summary>
+    internal int Evict(IReadOnlyList<SeriesBuckets> idle, Func<SeriesKey, bool> named, long idleBefore, int graceSeconds)
+    {
+        var now = NowSecond();
+        var due = new List<SeriesBuckets>();
+        foreach (var series in idle)
+        {
+            if (series.LastSecond >= idleBefore || named(series.Key))
+            {
+                series.RetiringSince = 0;
+            }
+            else if (series.RetiringSince == 0)
+            {
+                series.RetiringSince = now;
+            }
+            else if (series.RetiringSince <= now - graceSeconds)
+            {
+                due.Add(series);
             }
         }
 
-        return recorded;
+        return due.Count == 0 ? 0 : _series.RemoveRetired(due, now - graceSeconds, idleBefore);
     }
+
+    /// <summary>The series that recorded nothing at or after <paramref name="idleBefore"/> (absolute second).</summary>
+    internal List<SeriesBuckets> IdleSeries(long idleBefore) => [.. _series.Snapshot().Where(s => s.LastSecond < idleBefore)];
 
     public MetricsSummary Summarize(SeriesKey series, TimeSpan window)
     {
@@ -189,8 +243,77 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
         return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0));
     }
 
-    private SeriesBuckets GetSeries(in SeriesKey key) => _series.GetOrAdd(in key);
+    private SeriesBuckets GetSeries(in SeriesKey key)
+    {
+        while (true)
+        {
+            var series = _series.GetOrAdd(in key);
+            if (!series.IsRetiring || _series.Revive(series))
+            {
+                return series;
+            }
+        }
+    }
+
+    /// <summary>The held series, revived when retiring, or <c>null</c> when the store does not hold it.</summary>
+    private SeriesBuckets? FindLive(in SeriesKey key) =>
+        _series.Find(in key) is { } series && (!series.IsRetiring || _series.Revive(series)) ? series : null;
+
+    /// <summary>Fills <paramref name="resolved"/> with each event's series, adding the new ones if they all fit.</summary>
+    private bool Resolve(ReadOnlySpan<MetricEvent> events, SeriesBuckets?[] resolved, int maxLiveSeries, out RecordOutcome refused)
+    {
+        refused = default;
+        List<SeriesKey>? missing = null;
+        HashSet<SeriesKey>? missingSet = null;
+        var recent = new RecentSeries<SeriesBuckets?>();
+        for (var i = 0; i < events.Length; i++)
+        {
+            var key = events[i].Series;
+            if (!recent.TryFind(key, out var series))
+            {
+                series = FindLive(in key);
+                recent.Remember(key, series);
+                if (series is null && (missingSet ??= new HashSet<SeriesKey>(SeriesKeyComparer.Instance)).Add(key))
+                {
+                    (missing ??= []).Add(key);
+                }
+            }
+
+            resolved[i] = series;
+        }
+
+        if (missing is null)
+        {
+            return true;
+        }
+
+        if (!_series.TryAddAll(missing, maxLiveSeries, out var first))
+        {
+            var index = 0;
+            while (!SeriesTable.SameNames(events[index].Series, first))
+            {
+                index++;
+            }
+
+            refused = new RecordOutcome(0, index, first);
+            return false;
+        }
+
+        for (var i = 0; i < events.Length; i++)
+        {
+            resolved[i] ??= GetSeries(events[i].Series);
+        }
+
+        return true;
+    }
 
     /// <summary>One immutable pair, so a reader never sees the second of one refresh with the deadline of another.</summary>
     private sealed record CachedSecond(long Second, long UntilTick);
+}
+
+/// <summary>What a capped batch record did: <see cref="Recorded"/> events, or none when <see cref="RefusedIndex"/> (≥ 0)
+/// names the first event of <see cref="RefusedSeries"/>, the first new series past the cap.</summary>
+internal readonly record struct RecordOutcome(int Recorded, int RefusedIndex, SeriesKey RefusedSeries)
+{
+    public bool IsRefused => RefusedIndex >= 0;
 }

@@ -34,6 +34,7 @@ internal sealed class SeriesBuckets
     private readonly Lock _gate = new();
     private MetricTotals _retired;
     private long _lastSecond = long.MinValue;
+    private long _retiringSince;
 
     // Read scratch, used only under _gate.
     private long[]? _counts;
@@ -49,6 +50,23 @@ internal sealed class SeriesBuckets
 
     /// <summary>The newest second anything was recorded for (a benign race may keep a slightly older one).</summary>
     public long LastSecond => Volatile.Read(ref _lastSecond);
+
+    /// <summary>
+    /// Marked for eviction (see <see cref="SeriesTable.RemoveRetired"/>): a writer that finds a retiring series revives it
+    /// through the table before recording, so only a writer that looked the series up before the mark and then stalled
+    /// for the whole retirement grace could record into a series already removed.
+    /// </summary>
+    public bool IsRetiring => Volatile.Read(ref _retiringSince) != 0;
+
+    /// <summary>The second eviction marked this series, or 0 while it is live.</summary>
+    public long RetiringSince
+    {
+        get => Volatile.Read(ref _retiringSince);
+        set => Volatile.Write(ref _retiringSince, value);
+    }
+
+    /// <summary>Taken out of the table (set under the table's lock); a retiring series found removed is not revived.</summary>
+    public bool Removed { get; set; }
 
     /// <summary>Records one event for <paramref name="second"/>, which is <paramref name="age"/> seconds before now (0 or more).</summary>
     public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens)

@@ -1,19 +1,23 @@
-using System.Runtime.CompilerServices;
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace ModelRegistry.Dashboard.Telemetry;
 
 /// <summary>
-/// Equality of <see cref="SeriesKey"/> with a cheap hash: each name's length and its last four characters instead of
-/// hashing every character. Record lookups hash a key per event, and the default randomised string
-/// hash is a third of the recording budget. Keys that differ only before their last four characters share a hash and
-/// are told apart by equality; the keys are registered names (the ingest refuses any other), so no caller can flood a bucket.
+/// Equality of <see cref="SeriesKey"/> with a cheap hash over every character of the three names, four characters per
+/// multiply, from a seed chosen at random per process. The default randomised string hash is a third of the recording
+/// budget; sampling only part of each name (as this once did) gave <c>1.0.0</c>, <c>2.0.0</c> and <c>3.0.0</c> of a model
+/// one hash, and anyone allowed to register versions could line a whole table up behind one slot. The live-series cap
+/// (<see cref="TelemetryOptions.MaxLiveSeries"/>) bounds how long a probe sequence can ever get.
 /// </summary>
 internal sealed class SeriesKeyComparer : IEqualityComparer<SeriesKey>
 {
     public static readonly SeriesKeyComparer Instance = new();
 
     private const ulong Multiplier = 0x9E3779B97F4A7C15;
+
+    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
     public bool Equals(SeriesKey x, SeriesKey y) =>
         string.Equals(x.Version, y.Version, StringComparison.Ordinal)
@@ -24,33 +28,45 @@ internal sealed class SeriesKeyComparer : IEqualityComparer<SeriesKey>
 
     public static int Hash(in SeriesKey obj)
     {
-        var hash = Sample(obj.Environment);
-        hash = (hash * Multiplier) ^ Sample(obj.Model);
-        hash = (hash * Multiplier) ^ Sample(obj.Version);
-        hash *= Multiplier;
+        var hash = Mix(Seed, obj.Environment);
+        hash = Mix(hash, obj.Model);
+        hash = Mix(hash, obj.Version);
+        // Final avalanche (from MurmurHash3's fmix64), so the low bits that pick a slot depend on every input bit.
+        hash ^= hash >> 33;
+        hash *= 0xFF51AFD7ED558CCD;
+        hash ^= hash >> 33;
         return (int)(hash >> 32) ^ (int)hash;
     }
 
-    private static ulong Sample(string? value)
+    private static ulong Mix(ulong hash, string? value)
     {
         if (value is null)
         {
-            return 0;
+            return Step(hash, 0);
         }
 
-        var length = value.Length;
-        ref var first = ref MemoryMarshal.GetReference(value.AsSpan());
-        var hash = (ulong)length;
-        if (length >= 4)
+        var bytes = MemoryMarshal.AsBytes(value.AsSpan());
+        // The length first, so that a name's end cannot run on into the next name's start.
+        hash = Step(hash, (ulong)value.Length);
+        while (bytes.Length >= sizeof(ulong))
         {
-            return (hash * Multiplier) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, length - 4)));
+            hash = Step(hash, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+            bytes = bytes[sizeof(ulong)..];
         }
 
-        for (var i = 0; i < length; i++)
+        if (!bytes.IsEmpty)
         {
-            hash = (hash * Multiplier) ^ Unsafe.Add(ref first, i);
+            ulong tail = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                tail |= (ulong)bytes[i] << (8 * i);
+            }
+
+            hash = Step(hash, tail);
         }
 
         return hash;
     }
+
+    private static ulong Step(ulong hash, ulong word) => BitOperations.RotateLeft((hash ^ word) * Multiplier, 29);
 }

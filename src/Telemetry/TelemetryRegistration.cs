@@ -8,7 +8,7 @@ public static class TelemetryRegistration
 {
     /// <summary>
     /// Live metrics: the aggregation store and its readers (singletons shared by every user), the validating ingest,
-    /// the queries, and the background writer of minute rollups.
+    /// the queries, and the background writer of minute rollups (which also evicts idle series).
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
@@ -25,6 +25,7 @@ public static class TelemetryRegistration
         builder.Services.AddSingleton<MetricsIngest>();
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddSingleton<PrometheusExposition>();
+        builder.Services.AddSingleton<SeriesEviction>();
         builder.Services.AddSingleton<MetricRollupWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricRollupWriter>());
         return builder;
