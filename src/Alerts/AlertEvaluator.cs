@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Telemetry;
@@ -22,35 +21,24 @@ namespace ModelRegistry.Dashboard.Alerts;
 /// already under way may complete. Only an alert whose rule was disabled or deleted resolves at once.
 /// The only writer of firing, clearing and resolving; open alerts are read back from the database, so a restart resumes them.
 /// </summary>
-public sealed partial class AlertEvaluator(
+public sealed class AlertEvaluator(
+    WorkerHost host,
     IDbContextFactory<RegistryDbContext> dbFactory,
     IMetricsReader metrics,
     IChangeNotifier notifier,
     TimeProvider clock,
-    IOptionsMonitor<AlertOptions> options,
-    ILogger<AlertEvaluator> logger) : BackgroundService
+    IOptionsMonitor<AlertOptions> options) : SupervisedWorker(host)
 {
     private static readonly TimeSpan LastValueRefresh = TimeSpan.FromSeconds(5);
     private readonly Dictionary<(int RuleId, SeriesKey Series), DateTime> _breachingSince = [];
     private readonly Dictionary<long, DateTime> _lastValueWritten = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.EvaluationSeconds), clock);
-        do
-        {
-            try
-            {
-                await EvaluateOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogEvaluationFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public override string Name => "alert-evaluator";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.EvaluationSeconds);
+
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => EvaluateOnceAsync(stoppingToken);
 
     /// <summary>One evaluation round (the timer calls it; tests may too).</summary>
     public async Task EvaluateOnceAsync(CancellationToken cancellationToken = default)
@@ -276,6 +264,4 @@ public sealed partial class AlertEvaluator(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed; retrying on the next tick.")]
-    private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
 }

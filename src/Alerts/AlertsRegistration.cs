@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ModelRegistry.Dashboard.Persistence;
@@ -16,6 +17,7 @@ public static class AlertsRegistration
         builder.Services.AddSingleton<AlertRuleService>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<IDatabaseSeeder, DefaultAlertRulesSeeder>();
+        builder.Services.AddSupervisedWorkers();
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
         return builder;

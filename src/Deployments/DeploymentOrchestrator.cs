@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Persistence;
@@ -20,6 +20,7 @@ namespace ModelRegistry.Dashboard.Deployments;
 /// failing one still rolls back when AutoRollback is on: pausing must never make a bad version safer to keep.
 /// </summary>
 public sealed partial class DeploymentOrchestrator(
+    WorkerHost host,
     IDbContextFactory<RegistryDbContext> dbFactory,
     DeploymentTransitions transitions,
     HealthMonitor healthMonitor,
@@ -28,9 +29,7 @@ public sealed partial class DeploymentOrchestrator(
     MetricsArrivals arrivals,
     OrchestratorPulse pulse,
     IOptionsMonitor<DeploymentOptions> options,
-    IHostApplicationLifetime lifetime,
-    TimeProvider clock,
-    ILogger<DeploymentOrchestrator> logger) : BackgroundService
+    ILogger<DeploymentOrchestrator> logger) : SupervisedWorker(host)
 {
     private readonly ConcurrentDictionary<(string Model, string Version), Task> _probes = new();
 
@@ -100,7 +99,7 @@ public sealed partial class DeploymentOrchestrator(
         await Task.Yield(); // never run the probe on the caller's stack: it holds the deployment's lock
         try
         {
-            await healthMonitor.RequestProbeAsync(model, version, lifetime.ApplicationStopping);
+            await healthMonitor.RequestProbeAsync(model, version, Host.Lifetime.ApplicationStopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

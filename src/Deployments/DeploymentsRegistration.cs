@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,6 +17,7 @@ public static class DeploymentsRegistration
         builder.Services.AddSingleton<DeploymentTransitions>();
         builder.Services.AddSingleton<DeploymentService>();
         builder.Services.AddSingleton<OrchestratorPulse>();
+        builder.Services.AddSupervisedWorkers();
         builder.Services.AddSingleton<DeploymentOrchestrator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeploymentOrchestrator>());
         return builder;

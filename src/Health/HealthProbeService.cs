@@ -1,66 +1,21 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Core.Workers;
 
 namespace ModelRegistry.Dashboard.Health;
 
-/// <summary>Runs a probe round every <c>Health:IntervalSeconds</c>; a failed round is logged and the next one runs anyway.</summary>
-internal sealed partial class HealthProbeService(
-    HealthMonitor monitor,
-    IOptionsMonitor<HealthOptions> options,
-    IHostApplicationLifetime lifetime,
-    TimeProvider clock,
-    ILogger<HealthProbeService> logger) : BackgroundService
+/// <summary>
+/// Runs a probe round every <c>Health:IntervalSeconds</c> on the supervised loop: a failed round (e.g. the database
+/// briefly unavailable) is logged and retried after a back-off. It starts once the app listens (the database is
+/// migrated and, for the demo, its own backends answer) and stops with the server, not after it: a probe of this
+/// app's own backends while it drains would fail.
+/// </summary>
+internal sealed class HealthProbeService(WorkerHost host, HealthMonitor monitor, IOptionsMonitor<HealthOptions> options) : SupervisedWorker(host)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Probe once the app is up: the database is migrated and, for the demo, its own backends are listening.
-        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
-        {
-            return;
-        }
+    public override string Name => "health-probes";
 
-        // Stop with the server, not after it: a probe of this app's own (demo) backends while it drains would fail.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        await ProbeUntilAsync(stopping.Token);
-    }
+    protected override TimeSpan Interval => options.CurrentValue.Interval;
 
-    private async Task ProbeUntilAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var started = clock.GetTimestamp();
-            try
-            {
-                await monitor.ProbeRoundAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop must outlive any one failed round (e.g. the database briefly unavailable).
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, e);
-            }
+    protected override bool StopsWithServer => true;
 
-            var wait = options.CurrentValue.Interval - clock.GetElapsedTime(started);
-            if (wait > TimeSpan.Zero)
-            {
-                try
-                {
-                    await Task.Delay(wait, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A health probe round failed; the next round runs as scheduled.")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => monitor.ProbeRoundAsync(stoppingToken);
 }

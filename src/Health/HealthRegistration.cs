@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,7 @@ public static class HealthRegistration
         builder.Services.AddSingleton<HealthRegistry>();
         builder.Services.AddSingleton<HealthMonitor>();
         builder.Services.AddSingleton<HealthReader>();
+        builder.Services.AddSupervisedWorkers();
         builder.Services.AddHostedService<HealthProbeService>();
         return builder;
     }

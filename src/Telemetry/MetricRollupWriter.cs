@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Persistence;
 
 namespace ModelRegistry.Dashboard.Telemetry;
@@ -22,7 +22,7 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// the live buckets: every row this process wrote holds only seconds before it, so nothing is counted twice.
 /// </para>
 /// </summary>
-public sealed partial class MetricRollupWriter : BackgroundService
+public sealed partial class MetricRollupWriter : SupervisedWorker
 {
     /// <summary>
     /// The current second and the one before it are left to the next flush, so events still in flight for them land in
@@ -49,12 +49,14 @@ public sealed partial class MetricRollupWriter : BackgroundService
     private long _nextEvictionSecond;
 
     public MetricRollupWriter(
+        WorkerHost host,
         MetricsStore store,
         SeriesEviction eviction,
         IDbContextFactory<RegistryDbContext> dbFactory,
         TimeProvider clock,
         IOptionsMonitor<TelemetryOptions> options,
         ILogger<MetricRollupWriter> logger)
+        : base(host)
     {
         _store = store;
         _eviction = eviction;
@@ -89,29 +91,18 @@ public sealed partial class MetricRollupWriter : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "metric-rollups";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(_options.CurrentValue.FlushIntervalSeconds);
+
+    /// <summary>
+    /// One flush, then eviction when due. Whatever fails (the database above all), the live buckets still hold the
+    /// figures and the next flush writes the difference again: the supervised loop logs, backs off and retries.
+    /// </summary>
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.CurrentValue.FlushIntervalSeconds), _clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await FlushAsync(final: false, stoppingToken);
-                    await EvictWhenDueAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // Whatever failed (the database above all), the live buckets still hold the figures and the next
-                    // flush writes the difference again: log and keep going, never end the loop (nor the host).
-                    LogFlushFailed(_logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        await FlushAsync(final: false, stoppingToken);
+        await EvictWhenDueAsync(stoppingToken);
     }
 
     internal async Task<int> FlushAsync(bool final, CancellationToken cancellationToken)
@@ -255,9 +246,6 @@ public sealed partial class MetricRollupWriter : BackgroundService
             _written.Remove(key);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not persist metric rollups or evict idle series; the next flush tries again.")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evicted {Removed} idle series that no route names; {Held} live series remain.")]
     private static partial void LogEvicted(ILogger logger, int removed, int held);

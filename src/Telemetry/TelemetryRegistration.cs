@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ public static class TelemetryRegistration
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddSingleton<PrometheusExposition>();
         builder.Services.AddSingleton<SeriesEviction>();
+        builder.Services.AddSupervisedWorkers();
         builder.Services.AddSingleton<MetricRollupWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricRollupWriter>());
         return builder;

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Workers;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
@@ -87,6 +88,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<HealthProber>();
         Services.AddSingleton<HealthMonitor>();
         Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
+        Services.AddSupervisedWorkers();
         Services.AddSingleton<OrchestratorPulse>();
         Services.AddSingleton<DeploymentOrchestrator>();
 

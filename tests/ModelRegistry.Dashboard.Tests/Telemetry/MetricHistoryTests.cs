@@ -70,7 +70,7 @@ public sealed class MetricHistoryTests
         await PostAsync(client, model, 3);
         factory.Clock.Advance(TimeSpan.FromSeconds(5));
         await Poll.UntilAsync(
-            () => Task.FromResult(logged.Count(l => l.Contains("Could not persist metric rollups", StringComparison.Ordinal)) >= 2),
+            () => Task.FromResult(logged.Count(l => l.Contains("metric-rollups failed", StringComparison.Ordinal)) >= 2),
             TimeSpan.FromSeconds(30),
             _ => "the rollup loop did not log two failed flushes");
         Assert.False(writer.ExecuteTask!.IsCompleted, "the rollup loop ended on a database error");
