@@ -92,7 +92,18 @@ public sealed class AlertRuleService(
         var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Unknown(id);
         db.AlertRules.Remove(rule);
         audit.Record(db, actor, AuditActions.AlertRuleDeleted, $"alert-rule:{rule.Id} {rule.Name}", model: rule.ModelName, environment: rule.EnvironmentName, before: AlertRuleInfo.From(rule));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Changed or deleted by someone else since it was read: a 409 naming them (or a 404), never an escape that
+            // kills the page's circuit.
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            throw Stale(await fresh.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Unknown(id));
+        }
+
         notifier.Publish(new Change(ChangeKind.AlertRuleChanged, rule.ModelName, Environment: rule.EnvironmentName));
     }
 

@@ -109,6 +109,9 @@ public sealed class SnapshotService(
             throw new ValidationFailedException("reason", "'reason' is required: say why the route goes back to this snapshot.");
         }
 
+        // Refused, not silently cut to the audit column.
+        ValidationErrors.ThrowIfLonger("reason", reason, AuditLog.MaxReasonLength);
+
         Snapshot snapshot;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
