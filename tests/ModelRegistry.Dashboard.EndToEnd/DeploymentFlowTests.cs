@@ -49,8 +49,8 @@ public sealed class DeploymentFlowTests : EndToEndTest
 
         // The canary fails half its requests; the stable version is fine.
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
-        await PostAsync(http, "1.2.0", 900, failEvery: 0, ct);
-        await PostAsync(http, "1.1.0", 100, failEvery: 2, ct);
+        await SupportChatTraffic.PostAsync(http, "1.2.0", 900, failEvery: 0, ct);
+        await SupportChatTraffic.PostAsync(http, "1.1.0", 100, failEvery: 2, ct);
 
         await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("rolled back", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("rollback-cause")).ToBeVisibleAsync();
@@ -119,7 +119,7 @@ public sealed class DeploymentFlowTests : EndToEndTest
                 "([into, left]) => { const m = /(\\d+) s into a \\d+ s bake · (\\d+) s left/.exec(document.querySelector('[data-testid=analysis-phase]').textContent); return m && +m[1] > into && +m[2] < left; }",
                 new[] { into, left }, new() { Timeout = 2_000 });
 
-            await PostAsync(http, "1.1.0", 7, failEvery: 0, ct);
+            await SupportChatTraffic.PostAsync(http, "1.1.0", 7, failEvery: 0, ct);
             requests += 7;
             await Expect(page.GetByTestId("analysis-canary-requests")).ToHaveTextAsync($"{requests} of 50", second);
         }
@@ -131,16 +131,5 @@ public sealed class DeploymentFlowTests : EndToEndTest
         var match = System.Text.RegularExpressions.Regex.Match(text, @"(\d+) s into a \d+ s bake · (\d+) s left");
         Assert.True(match.Success, $"phase reads '{text}'");
         return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static async Task PostAsync(HttpClient http, string version, int count, int failEvery, CancellationToken ct)
-    {
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            model = "support-chat", version, environment = "staging", latencyMs = 140 + i % 30,
-            success = failEvery == 0 || i % failEvery != 0, inputTokens = 250, outputTokens = 150,
-        }).ToArray();
-        using var response = await http.PostAsJsonAsync("/api/v1/metrics/events", new { events }, ct);
-        response.EnsureSuccessStatusCode();
     }
 }

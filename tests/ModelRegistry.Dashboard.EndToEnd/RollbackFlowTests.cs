@@ -45,8 +45,8 @@ public sealed class RollbackFlowTests : EndToEndTest
         await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("progressing", new() { Timeout = 20_000 });
 
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
-        await PostAsync(http, "1.2.0", 900, failEvery: 0, ct);
-        await PostAsync(http, "2.0.0", 100, failEvery: 2, ct);
+        await SupportChatTraffic.PostAsync(http, "1.2.0", 900, failEvery: 0, ct);
+        await SupportChatTraffic.PostAsync(http, "2.0.0", 100, failEvery: 2, ct);
 
         await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("rolled back", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("traffic-percent")).ToContainTextAsync("0% of traffic on 2.0.0");
@@ -56,16 +56,5 @@ public sealed class RollbackFlowTests : EndToEndTest
         var route = await http.GetFromJsonAsync<JsonElement>("/api/v1/environments/staging/routes/support-chat", ct);
         var splits = route.GetProperty("splits").EnumerateArray().Select(s => (s.GetProperty("version").GetString(), s.GetProperty("weight").GetInt32())).ToList();
         Assert.Equal([("1.2.0", 100)], splits);
-    }
-
-    private static async Task PostAsync(HttpClient http, string version, int count, int failEvery, CancellationToken ct)
-    {
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            model = "support-chat", version, environment = "staging", latencyMs = 140 + i % 30,
-            success = failEvery == 0 || i % failEvery != 0, inputTokens = 250, outputTokens = 150,
-        }).ToArray();
-        using var response = await http.PostAsJsonAsync("/api/v1/metrics/events", new { events }, ct);
-        response.EnsureSuccessStatusCode();
     }
 }
