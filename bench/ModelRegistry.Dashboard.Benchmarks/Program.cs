@@ -8,7 +8,7 @@ internal static class BenchmarkEntry
 {
     /// <summary>
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
-    /// the time-to-rollback driver; <c>--memory [series]</c> the series memory driver; anything else goes to BenchmarkDotNet.
+    /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver; anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
     {
@@ -25,12 +25,13 @@ internal static class BenchmarkEntry
             var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
             var rates = args.Length > 2 ? args[2].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToList() : [100];
             var healthySeconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+            var hangingProbe = args.Contains("--hanging-probe");
             if (runs is < 1 or > 100 || rates.Any(r => r is < 10 or > 5_000) || healthySeconds is < 0 or > 30)
             {
-                throw new ArgumentException("--rollback [runs 1–100] [rps 10–5000, comma-separated] [healthySeconds 0–30]");
+                throw new ArgumentException("--rollback [runs 1–100] [rps 10–5000, comma-separated] [healthySeconds 0–30] [--hanging-probe]");
             }
 
-            await RollbackLatencyDriver.RunAsync(runs, rates, healthySeconds);
+            await RollbackLatencyDriver.RunAsync(runs, rates, healthySeconds, hangingProbe);
             return;
         }
 

@@ -33,15 +33,24 @@ internal static class RollbackLatencyDriver
     private static readonly int[] CanarySteps = [10, 50, 100];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(int runs, IReadOnlyList<int> rates, double healthySeconds)
+    public static async Task RunAsync(int runs, IReadOnlyList<int> rates, double healthySeconds, bool hangingProbe = false)
     {
         // The demo catalogue and demo backends (they answer the health probes), no demo traffic: the driver is
-        // the only source of events.
-        await using var app = new BenchApp(new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:Traffic:Enabled"] = "false" });
+        // the only source of events. With a hanging probe, probes may take 20 s before they time out (issue 9).
+        var settings = new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:Traffic:Enabled"] = "false" };
+        if (hangingProbe)
+        {
+            settings["Health:TimeoutSeconds"] = "20";
+            settings["Health:IntervalSeconds"] = "30";
+        }
+
+        await using var app = new BenchApp(settings);
         var address = app.Address;
+        using var hanging = hangingProbe ? new HangingEndpoint() : null;
 
         var tick = app.Services.GetRequiredService<IOptionsMonitor<DeploymentOptions>>().CurrentValue.TickSeconds;
         var healthy = healthySeconds > 0 ? $"{healthySeconds} s + U(0, {tick}) s healthy before the breach" : "the canary at 50% errors from its first request";
+        Console.WriteLine(hanging is null ? "" : $"Alongside each run, another model's deployment health-checks {hanging.Url}, which accepts and never answers.");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"App on {address}; orchestrator tick {tick} s; guard defaults (minSamples {GuardRules.Default.MinSamples}, confidence {GuardRules.Default.Confidence}); {runs} runs per rate; {healthy}; {System.Environment.ProcessorCount} cores shared by app and driver."));
 
@@ -55,6 +64,11 @@ internal static class RollbackLatencyDriver
             for (var run = 1; run <= runs; run++)
             {
                 var version = string.Create(CultureInfo.InvariantCulture, $"1.3.{++versionSeed}");
+                if (hanging is not null)
+                {
+                    await hanging.StartDeploymentAsync(client, $"slow-{versionSeed}");
+                }
+
                 var result = await RunOnceAsync(client, version, rps, healthySeconds, tick);
                 list.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -287,4 +301,64 @@ internal static class RollbackLatencyDriver
     private sealed record DeploymentView(long Id, string Status, bool Active, string? RollbackCause, long? RollbackVerdictId, IReadOnlyList<VerdictView> Verdicts);
 
     private sealed record VerdictView(long Id, DateTime At, string Outcome, long CanarySamples);
+}
+
+/// <summary>
+/// An endpoint that accepts connections and never answers, and a deployment per run of a fresh model whose version is
+/// served there: its health check hangs until the probe timeout while the measured canary runs.
+/// </summary>
+internal sealed class HangingEndpoint : IDisposable
+{
+    private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<System.Net.Sockets.TcpClient> _held = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    public HangingEndpoint()
+    {
+        _listener.Start();
+        Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/";
+        _ = AcceptAsync();
+    }
+
+    public string Url { get; }
+
+    public async Task StartDeploymentAsync(HttpClient client, string model)
+    {
+        await DriverHttp.ExpectAsync(await client.PostAsJsonAsync("/api/v1/models", new { name = model }), HttpStatusCode.Created);
+        await DriverHttp.ExpectAsync(await client.PostAsJsonAsync($"/api/v1/models/{model}/versions", new { version = "1.0.0", endpoint = Url }), HttpStatusCode.Created);
+        await DriverHttp.ExpectAsync(await client.PostAsJsonAsync("/api/v1/deployments", new { model, version = "1.0.0", environment = "staging", strategy = "direct" }), HttpStatusCode.Created);
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var connection = await _listener.AcceptTcpClientAsync(_stop.Token);
+                lock (_held)
+                {
+                    _held.Add(connection); // held open, never read nor answered
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        lock (_held)
+        {
+            _held.ForEach(c => c.Dispose());
+        }
+
+        _stop.Dispose();
+    }
 }
