@@ -4,9 +4,10 @@ namespace ModelRegistry.Dashboard.Deployments;
 
 /// <summary>
 /// One lock per deployment: the orchestrator's pass and an operator's command on the same deployment take turns, while
-/// every other deployment goes on. A lock nobody holds or waits for is dropped, so finished deployments leave nothing behind.
+/// every other deployment goes on. A lock nobody holds or waits for is dropped (and only then disposed), so finished
+/// deployments leave nothing behind and a command in flight at shutdown never meets a disposed lock.
 /// </summary>
-internal sealed class DeploymentLocks : IDisposable
+internal sealed class DeploymentLocks
 {
     private readonly ConcurrentDictionary<long, Entry> _locks = new();
 
@@ -29,16 +30,6 @@ internal sealed class DeploymentLocks : IDisposable
         {
             Release(deploymentId, entry);
         }
-    }
-
-    public void Dispose()
-    {
-        foreach (var entry in _locks.Values)
-        {
-            entry.Gate.Dispose();
-        }
-
-        _locks.Clear();
     }
 
     private Entry Acquire(long id)

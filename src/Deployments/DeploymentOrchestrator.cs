@@ -57,10 +57,15 @@ public sealed partial class DeploymentOrchestrator(
             ids = await db.Deployments.AsNoTracking().Where(d => d.ActiveScope != null).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
         }
 
-        await Task.WhenAll(ids.Select(id => AdvanceOneAsync(id, cancellationToken)));
+        var failures = (await Task.WhenAll(ids.Select(id => AdvanceOneAsync(id, cancellationToken)))).OfType<Exception>().ToList();
+        if (failures.Count > 0)
+        {
+            ReportPartialFailure(new AggregateException($"{failures.Count} of {ids.Count} active deployments could not advance on this pass.", failures));
+        }
     }
 
-    private async Task AdvanceOneAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Advances one deployment; returns what stopped it, if anything (logged; the next pass tries again).</summary>
+    private async Task<Exception?> AdvanceOneAsync(long id, CancellationToken cancellationToken)
     {
         try
         {
@@ -75,10 +80,12 @@ public sealed partial class DeploymentOrchestrator(
 
                 return true;
             }, cancellationToken);
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogDeploymentFailed(logger, id, ex);
+            return ex;
         }
     }
 
@@ -162,11 +169,13 @@ public sealed partial class DeploymentOrchestrator(
     {
         var actor = DeploymentTransitions.Orchestrator;
         var status = health.Get(deployment.ModelName, deployment.ToVersion);
-        if (status.Status == HealthStatus.Unknown)
+        if (status.Status == HealthStatus.Unknown || status.CheckedAt < deployment.StepStartedAt)
         {
-            // Not probed by this process yet: just asked, or restarted during the check (health lives in memory, and a
-            // version without traffic is probed only on request). Ask (once at a time) and judge on a later pass, after
-            // the probe answered or timed out; a check that has not been able to look yet is not timed out.
+            // No probe since this check began: just asked, still running (a hanging endpoint waits for the probe's
+            // timeout), or restarted during the check (health lives in memory, and a version without traffic is probed
+            // only on request). An older result must not decide: the target may have been healthy an hour ago and hang
+            // now. Ask (once at a time) and judge on a later pass; a check that has not been able to look yet is not
+            // timed out.
             RequestProbe(deployment);
             return;
         }
@@ -193,6 +202,14 @@ public sealed partial class DeploymentOrchestrator(
             var why = timedOut
                 ? $"{deployment.ToVersion} was not healthy within {options.CurrentValue.HealthCheckTimeoutSeconds} s ({status.Status}: {status.Reason})"
                 : $"{deployment.ToVersion} is unhealthy: {status.Reason}";
+            if (deployment.TrafficPercent > 0)
+            {
+                // The target already had traffic before the deployment (a share of the route it did not create): a
+                // failed check is a rollback, which takes it to 0%, not a failure that leaves the route untouched.
+                await transitions.RollbackAsync(db, deployment, $"health check failed: {why}", verdictId: null, actor, reason: null, cancellationToken);
+                return;
+            }
+
             deployment.FailBecause($"health check failed: {why}");
             transitions.Finish(db, deployment, DeploymentStatus.Failed, $"Failed before any traffic moved: {why}. The route is untouched.", actor);
             await transitions.SaveAsync(db, deployment, actor, cancellationToken);

@@ -22,7 +22,7 @@ public sealed partial class DeploymentTransitions(
     RouteService routes,
     AuditLog audit,
     IChangeNotifier notifier,
-    TimeProvider clock) : IDisposable
+    TimeProvider clock)
 {
     /// <summary>The actor the orchestrator acts as: its route writes and events are recorded under this name.</summary>
     public static Actor Orchestrator { get; } = new("deployment-orchestrator", ActorRole.Operator);
@@ -32,8 +32,6 @@ public sealed partial class DeploymentTransitions(
     /// <summary>Runs <paramref name="action"/> holding deployment <paramref name="deploymentId"/>'s lock (no other deployment's).</summary>
     public Task<T> LockedAsync<T>(long deploymentId, Func<Task<T>> action, CancellationToken cancellationToken) =>
         _locks.RunAsync(deploymentId, action, cancellationToken);
-
-    public void Dispose() => _locks.Dispose();
 
     private Task<RouteInfo?> CurrentRouteAsync(Deployment deployment, CancellationToken cancellationToken) =>
         routes.FindAsync(deployment.EnvironmentName, deployment.ModelName, cancellationToken);

@@ -46,7 +46,8 @@ public sealed partial class SupervisedLoop
     /// the next tick of a timer at the interval).
     /// </summary>
     public async Task RunAsync(
-        Func<CancellationToken, Task> runOnce, CancellationToken stoppingToken, Func<PeriodicTimer, CancellationToken, Task<bool>>? waitForNext = null, bool runAtOnce = true)
+        Func<CancellationToken, Task> runOnce, CancellationToken stoppingToken, Func<PeriodicTimer, CancellationToken, Task<bool>>? waitForNext = null,
+        bool runAtOnce = true, Func<Exception?>? takePartialFailure = null)
     {
         ArgumentNullException.ThrowIfNull(runOnce);
         _registry?.Starting(_name);
@@ -61,13 +62,24 @@ public sealed partial class SupervisedLoop
                 {
                     await runOnce(stoppingToken);
                     ConsecutiveFailures = 0;
-                    _registry?.Succeeded(_name, Now);
+                    if (takePartialFailure?.Invoke() is { } partial)
+                    {
+                        // The run went through but part of its work failed (one deployment of many): shown degraded,
+                        // not backed off, which would hold up the parts that work.
+                        _registry?.Degraded(_name, Now, partial);
+                    }
+                    else
+                    {
+                        _registry?.Succeeded(_name, Now);
+                    }
+
+                    due = await waitForNext(timer, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
-#pragma warning disable CA1031 // The loop must outlive any one failed run: that is its whole purpose.
+#pragma warning disable CA1031 // The loop must outlive any one failed run (or wait): that is its whole purpose.
                 catch (Exception error)
 #pragma warning restore CA1031
                 {
@@ -80,10 +92,8 @@ public sealed partial class SupervisedLoop
                     // make the next wait return at once, so the interval starts again from here.
                     timer.Dispose();
                     timer = new PeriodicTimer(_interval, _clock);
-                    continue;
+                    due = true;
                 }
-
-                due = await waitForNext(timer, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

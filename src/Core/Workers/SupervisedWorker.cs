@@ -25,7 +25,15 @@ public sealed class WorkerHost(WorkerHealthRegistry registry, IHostApplicationLi
 /// </summary>
 public abstract class SupervisedWorker(WorkerHost host) : BackgroundService
 {
+    private Exception? _partialFailure;
+
     protected WorkerHost Host { get; } = host;
+
+    /// <summary>
+    /// Part of the current run failed while the rest went on (one deployment of many): the worker shows degraded on
+    /// <c>/healthz</c> with this error after the run, without the back-off a failed run gets.
+    /// </summary>
+    protected void ReportPartialFailure(Exception error) => Interlocked.Exchange(ref _partialFailure, error);
 
     /// <summary>The name on <c>/healthz</c> and in the logs.</summary>
     public abstract string Name { get; }
@@ -64,7 +72,7 @@ public abstract class SupervisedWorker(WorkerHost host) : BackgroundService
             ? CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, Host.Lifetime.ApplicationStopping)
             : CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var loop = new SupervisedLoop(Name, Interval, Host.Clock, Host.Loggers.CreateLogger(GetType()), Host.Registry);
-        await loop.RunAsync(RunOnceAsync, stopping.Token, WaitForNextRunAsync);
+        await loop.RunAsync(RunOnceAsync, stopping.Token, WaitForNextRunAsync, takePartialFailure: () => Interlocked.Exchange(ref _partialFailure, null));
         await StoppedAsync();
     }
 

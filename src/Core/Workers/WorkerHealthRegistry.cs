@@ -60,6 +60,16 @@ public sealed class WorkerHealthRegistry
                 RetryAt = at + retryIn, Runs = s.Runs + 1,
             });
 
+    /// <summary>A run that went through while part of its work failed: degraded, with no back-off.</summary>
+    internal void Degraded(string name, DateTime at, Exception error) =>
+        _states.AddOrUpdate(name,
+            _ => new WorkerState(name, WorkerStatus.Degraded, at, at, Describe(error), 1, null, 1),
+            (_, s) => s with
+            {
+                Status = WorkerStatus.Degraded, LastSuccessAt = at, LastFailureAt = at, LastError = Describe(error), ConsecutiveFailures = s.ConsecutiveFailures + 1,
+                RetryAt = null, Runs = s.Runs + 1,
+            });
+
     internal void Stopped(string name) =>
         _states.AddOrUpdate(name, _ => new WorkerState(name, WorkerStatus.Stopped, null, null, null, 0, null, 0), (_, s) => s with { Status = WorkerStatus.Stopped, RetryAt = null });
 

@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Core.Workers;
+using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Tests.Health;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
 
@@ -60,6 +62,31 @@ public sealed class HangingProbeTests : IAsyncLifetime
         Assert.True(breach.Elapsed < TimeSpan.FromSeconds(20), $"The rollback took {breach.Elapsed.TotalSeconds:0.0} s: it waited for the hanging probe.");
         Assert.Equal("healthChecking", (await _driver.GetAsync(slowId)).GetProperty("status").GetString()); // its probe is still hanging
         Assert.Equal([("1.0.0", 100)], await _driver.SplitsAsync());
+    }
+
+    [Fact]
+    public async Task A_target_once_healthy_but_hanging_now_is_not_passed_by_its_old_probe_result()
+    {
+        // An hour ago 1.1.0 answered its probe; now it hangs. The check must wait for a probe of its own.
+        var clock = _factory.Clock;
+        _factory.GetRequiredService<HealthRegistry>().Record(SlowModel, "1.1.0", "https://models.example.com/hang/1.1.0/",
+            new HealthProbeResult(clock.UtcNow.AddHours(-1), true, 200, 5, null));
+        var slow = new DeploymentDriver(_factory, _client, SlowModel);
+        var id = await slow.CreateAsync(new { model = SlowModel, version = "1.1.0", environment = "staging", strategy = "canary" });
+        var workers = _factory.GetRequiredService<WorkerHealthRegistry>();
+        var runsAtStart = workers.Get("deployment-orchestrator")?.Runs ?? 0;
+
+        // Arrivals drive passes; give the orchestrator a good number of them.
+        await WaitForAsync(async () =>
+        {
+            await slow.PostEventsAsync("1.0.0", 5, failEvery: 0);
+            return (workers.Get("deployment-orchestrator")?.Runs ?? 0) >= runsAtStart + 8;
+        }, "eight orchestrator passes");
+
+        var deployment = await slow.GetAsync(id);
+        Assert.Equal("healthChecking", deployment.GetProperty("status").GetString());
+        Assert.Equal(0, deployment.GetProperty("trafficPercent").GetInt32());
+        Assert.Equal([("1.0.0", 100)], await slow.SplitsAsync());
     }
 
     private static Task WaitForAsync(Func<Task<bool>> condition, string what) =>

@@ -100,6 +100,21 @@ public sealed class RollbackTests : IAsyncLifetime
         Assert.Equal([("1.0.0", 90), ("1.1.0", 10)], await Driver.SplitsAsync());
     }
 
+    [Fact]
+    public async Task A_failed_health_check_of_a_target_that_already_had_traffic_rolls_it_back_to_zero()
+    {
+        await Seed.VersionAsync(_client, Model, "1.3.0", endpoint: "https://models.example.com/bad/1.3.0/");
+        await SplitAsync(("1.0.0", 90), ("1.3.0", 10));
+        var id = await Driver.CreateAsync(new { model = Model, version = "1.3.0", environment = "staging", strategy = "canary" });
+
+        await Driver.TickAsync(3);
+
+        var deployment = await Driver.GetAsync(id);
+        Assert.Equal("rolledBack", deployment.GetProperty("status").GetString());
+        Assert.Contains("health check failed", deployment.GetProperty("rollbackCause").GetString(), StringComparison.Ordinal);
+        Assert.Equal([("1.0.0", 100)], await Driver.SplitsAsync());
+    }
+
     [Theory]
     [InlineData("1.0.0:90,2.0.0:10", "2.0.0", "1.0.0", "1.0.0:100")]
     [InlineData("1.0.0:70,1.1.0:20,2.0.0:10", "2.0.0", "1.0.0", "1.0.0:80,1.1.0:20")]
