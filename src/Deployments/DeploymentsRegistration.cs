@@ -1,4 +1,5 @@
 using ModelRegistry.Dashboard.Core.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,17 +10,27 @@ public static class DeploymentsRegistration
     /// <summary>Snapshots, deployment commands and queries, and the orchestrator that drives every active deployment.</summary>
     public static IHostApplicationBuilder AddDeployments(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DeploymentOptions>()
-            .Bind(builder.Configuration.GetSection(DeploymentOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<SnapshotService>();
-        builder.Services.AddSingleton<DeploymentTransitions>();
-        builder.Services.AddSingleton<DeploymentService>();
-        builder.Services.AddSingleton<OrchestratorPulse>();
-        builder.Services.AddSupervisedWorkers();
-        builder.Services.AddSingleton<DeploymentOrchestrator>();
+        builder.Services.AddDeployments(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeploymentOrchestrator>());
         return builder;
+    }
+
+    /// <summary>
+    /// The deployment engine's services without the orchestrator's loop: the <see cref="DeploymentOrchestrator"/> is
+    /// registered but runs only when its caller asks (<c>TickOnceAsync</c>).
+    /// </summary>
+    public static IServiceCollection AddDeployments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeploymentOptions>()
+            .Bind(configuration.GetSection(DeploymentOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<DeploymentTransitions>();
+        services.AddSingleton<DeploymentService>();
+        services.AddSingleton<OrchestratorPulse>();
+        services.AddSupervisedWorkers();
+        services.AddSingleton<DeploymentOrchestrator>();
+        return services;
     }
 }

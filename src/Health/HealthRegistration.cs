@@ -1,4 +1,5 @@
 using ModelRegistry.Dashboard.Core.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,25 +15,32 @@ public static class HealthRegistration
     /// </summary>
     public static IHostApplicationBuilder AddHealthProbes(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HealthOptions>()
-            .Bind(builder.Configuration.GetSection(HealthOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<LiveHealthOptions>()
-            .Bind(builder.Configuration.GetSection(LiveHealthOptions.Section))
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveHealthOptions>, LiveHealthOptionsValidator>());
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
-        // Each probe has its own deadline (Health:TimeoutSeconds); the client's own timeout must not cut in first.
-        builder.Services.AddHttpClient(HealthProber.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
-        builder.Services.AddSingleton<HealthProber>();
-        builder.Services.AddSingleton<HealthRegistry>();
-        builder.Services.AddSingleton<HealthMonitor>();
-        builder.Services.AddSingleton<HealthReader>();
-        builder.Services.AddSupervisedWorkers();
+        builder.Services.AddHealthProbes(builder.Configuration);
         builder.Services.AddHostedService<HealthProbeService>();
         return builder;
+    }
+
+    /// <summary>The health services without the probing loop: the <see cref="HealthMonitor"/> probes when its caller asks.</summary>
+    public static IServiceCollection AddHealthProbes(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HealthOptions>()
+            .Bind(configuration.GetSection(HealthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<LiveHealthOptions>()
+            .Bind(configuration.GetSection(LiveHealthOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveHealthOptions>, LiveHealthOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
+        // Each probe has its own deadline (Health:TimeoutSeconds); the client's own timeout must not cut in first.
+        services.AddHttpClient(HealthProber.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.AddSingleton<HealthProber>();
+        services.AddSingleton<HealthRegistry>();
+        services.AddSingleton<HealthMonitor>();
+        services.AddSingleton<HealthReader>();
+        services.AddSupervisedWorkers();
+        return services;
     }
 }

@@ -16,13 +16,24 @@ public static class PersistenceRegistration
     /// </summary>
     public static IHostApplicationBuilder AddRegistryPersistence(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
+        builder.Services.AddRegistryPersistence(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The <see cref="IDbContextFactory{RegistryDbContext}"/> alone, without the start-up migration and seeding: the
+    /// caller migrates (the bUnit context does, per test). A relative SQLite file is resolved against <paramref name="contentRoot"/>.
+    /// </summary>
+    public static IServiceCollection AddRegistryPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var provider = builder.Configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseProvider.Sqlite;
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseProvider.Sqlite;
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
         switch (provider)
         {
             case DatabaseProvider.SqlServer:
@@ -32,19 +43,18 @@ public static class PersistenceRegistration
                         $"ConnectionStrings:{ConnectionStringName} is required when Database:Provider is SqlServer.");
                 }
 
-                builder.Services.AddDbContextFactory<SqlServerRegistryDbContext>(o => o.UseSqlServer(connectionString));
-                builder.Services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqlServerRegistryDbContext>>();
+                services.AddDbContextFactory<SqlServerRegistryDbContext>(o => o.UseSqlServer(connectionString));
+                services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqlServerRegistryDbContext>>();
                 break;
             default:
                 // An unknown provider falls through to here and is then reported by ValidateOnStart with the field's name.
-                var sqlite = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
-                builder.Services.AddDbContextFactory<SqliteRegistryDbContext>(o => o.UseSqlite(sqlite));
-                builder.Services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqliteRegistryDbContext>>();
+                var sqlite = SqliteConnectionString(connectionString, contentRoot);
+                services.AddDbContextFactory<SqliteRegistryDbContext>(o => o.UseSqlite(sqlite));
+                services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqliteRegistryDbContext>>();
                 break;
         }
 
-        builder.Services.AddHostedService<DatabaseInitializer>();
-        return builder;
+        return services;
     }
 
     /// <summary>Resolves a relative SQLite file against the content root and makes sure its folder exists.</summary>

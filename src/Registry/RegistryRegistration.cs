@@ -12,13 +12,20 @@ public static class RegistryRegistration
     /// <summary>The registry engine: catalogue, versions, routes, audit and the live notifier, all shared by every user.</summary>
     public static IHostApplicationBuilder AddRegistryEngine(this IHostApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ChangeNotifier>();
-        builder.Services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ChangeNotifier>());
-        builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<ModelService>();
-        builder.Services.AddSingleton<VersionService>();
-        builder.Services.AddSingleton<RouteService>();
+        builder.Services.AddRegistryEngine();
         return builder;
+    }
+
+    /// <summary>The registry engine's services, for a host of the caller's own (the bUnit context).</summary>
+    public static IServiceCollection AddRegistryEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ChangeNotifier>();
+        services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ChangeNotifier>());
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ModelService>();
+        services.AddSingleton<VersionService>();
+        services.AddSingleton<RouteService>();
+        return services;
     }
 }

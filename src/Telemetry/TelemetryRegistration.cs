@@ -1,4 +1,5 @@
 using ModelRegistry.Dashboard.Core.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,23 +14,30 @@ public static class TelemetryRegistration
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TelemetryOptions>()
-            .Bind(builder.Configuration.GetSection(TelemetryOptions.Section))
+        builder.Services.AddTelemetry(builder.Configuration);
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricRollupWriter>());
+        return builder;
+    }
+
+    /// <summary>The telemetry services without the rollup writer's loop: <see cref="MetricRollupWriter"/> is registered, not started.</summary>
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TelemetryOptions>()
+            .Bind(configuration.GetSection(TelemetryOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<MetricsStore>();
-        builder.Services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
-        builder.Services.AddSingleton<KnownSeriesCatalog>();
-        builder.Services.AddSingleton<MetricsArrivals>();
-        builder.Services.AddSingleton<MetricsIngest>();
-        builder.Services.AddSingleton<MetricsQueries>();
-        builder.Services.AddSingleton<PrometheusExposition>();
-        builder.Services.AddSingleton<SeriesEviction>();
-        builder.Services.AddSupervisedWorkers();
-        builder.Services.AddSingleton<MetricRollupWriter>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricRollupWriter>());
-        return builder;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MetricsStore>();
+        services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
+        services.AddSingleton<KnownSeriesCatalog>();
+        services.AddSingleton<MetricsArrivals>();
+        services.AddSingleton<MetricsIngest>();
+        services.AddSingleton<MetricsQueries>();
+        services.AddSingleton<PrometheusExposition>();
+        services.AddSingleton<SeriesEviction>();
+        services.AddSupervisedWorkers();
+        services.AddSingleton<MetricRollupWriter>();
+        return services;
     }
 }

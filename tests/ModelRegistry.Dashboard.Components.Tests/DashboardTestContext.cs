@@ -1,4 +1,3 @@
-using ModelRegistry.Dashboard.Core.Workers;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
@@ -7,9 +6,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Alerts;
-using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Health;
@@ -39,6 +38,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     protected static readonly Actor Seeder = new("seed", ActorRole.Admin);
 
     private readonly string _databasePath;
+    private string? _connectionString;
 
     protected DashboardTestContext()
     {
@@ -56,55 +56,28 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         var folder = Path.Combine(AppContext.BaseDirectory, "test-dbs");
         Directory.CreateDirectory(folder);
         _databasePath = Path.Combine(folder, $"{GetType().Name}-{Guid.NewGuid():N}.db");
-        // No pooling: once the context is disposed no connection holds the file, so it can be deleted.
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = _databasePath, Pooling = false, DefaultTimeout = 30 }.ToString();
-        Services.AddDbContextFactory<SqliteRegistryDbContext>(o => o.UseSqlite(connectionString));
-        Services.AddSingleton<IDbContextFactory<RegistryDbContext>, RegistryDbContextFactory<SqliteRegistryDbContext>>();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"ConnectionStrings:{PersistenceRegistration.ConnectionStringName}"] = new SqliteConnectionStringBuilder { DataSource = _databasePath }.ToString(),
+            })
+            .Build();
 
+        // The app's own registrations, without their hosted services: no migration at start (InitializeAsync migrates),
+        // no probing, rollup, alert or orchestrator loop — a test records probes and traffic, runs an alert round and
+        // ticks the orchestrator itself. Only the clock, the host's lifetime and the probes' HTTP are the test's.
         Services.AddSingleton(Clock);
         Services.AddSingleton<TimeProvider>(Clock);
-        Services.AddSingleton<ChangeNotifier>();
-        Services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ChangeNotifier>());
-        Services.AddSingleton<AuditLog>();
-        Services.AddSingleton<ModelService>();
-        Services.AddSingleton<VersionService>();
-        Services.AddSingleton<RouteService>();
-        Services.AddScoped<CurrentActor>();
-
-        // Health badges read the probe results the health monitor would write (the tests record them directly) and the live figures.
-        Services.AddOptions<HealthOptions>();
-        Services.AddSingleton<HealthRegistry>();
-        Services.AddOptions<LiveHealthOptions>();
-        Services.AddSingleton<HealthReader>();
-
-        // Deployment commands and queries, and the orchestrator, which is not started: a test ticks it with
-        // TickDeploymentsAsync. Its health checks probe through HealthyEndpoints, where every version answers 200.
-        Services.AddSingleton<SnapshotService>();
-        Services.AddSingleton<DeploymentTransitions>();
-        Services.AddSingleton<DeploymentService>();
-        Services.AddOptions<DeploymentOptions>();
-        Services.AddSingleton<IHttpClientFactory, HealthyEndpoints>();
-        Services.AddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
-        Services.AddSingleton<HealthProber>();
-        Services.AddSingleton<HealthMonitor>();
         Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
-        Services.AddSupervisedWorkers();
-        Services.AddSingleton<OrchestratorPulse>();
-        Services.AddSingleton<DeploymentOrchestrator>();
-
-        // Live metrics as the ingest records them; no rollup writer (nothing here reads history).
-        Services.AddOptions<TelemetryOptions>();
-        Services.AddSingleton<MetricsStore>();
-        Services.AddSingleton<IMetricsReader>(sp => sp.GetRequiredService<MetricsStore>());
-        Services.AddSingleton<KnownSeriesCatalog>();
-        Services.AddSingleton<MetricsArrivals>();
-        Services.AddSingleton<MetricsIngest>();
-
-        // Alerts over those metrics. The evaluator is not started: a test runs a round with EvaluateAlertsAsync.
-        Services.AddOptions<AlertOptions>();
-        Services.AddSingleton<AlertRuleService>();
-        Services.AddSingleton<AlertService>();
-        Services.AddSingleton<AlertEvaluator>();
+        Services.AddRegistryPersistence(configuration, AppContext.BaseDirectory);
+        Services.AddRegistryEngine();
+        Services.AddTelemetry(configuration);
+        Services.AddAlerts(configuration);
+        Services.AddDeployments(configuration);
+        Services.AddHealthProbes(configuration);
+        Services.AddScoped<CurrentActor>();
+        // A deployment's health check probes through HealthyEndpoints, where every version answers 200.
+        Services.AddSingleton<IHttpClientFactory, HealthyEndpoints>();
 
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(OperatorName);
@@ -139,6 +112,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     {
         var factory = Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
         await using var db = await factory.CreateDbContextAsync(Cancellation);
+        _connectionString = db.Database.GetConnectionString();
         await db.Database.MigrateAsync(Cancellation);
     }
 
@@ -150,6 +124,13 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         }
         finally
         {
+            // The app pools its SQLite connections: let go of this file's so that it can be deleted.
+            if (_connectionString is not null)
+            {
+                using var pooled = new SqliteConnection(_connectionString);
+                SqliteConnection.ClearPool(pooled);
+            }
+
             foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(_databasePath + suffix);

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Telemetry;
-using ModelRegistry.Dashboard.Tests.Telemetry;
+using ModelRegistry.Dashboard.Tests.Infrastructure;
 
 namespace ModelRegistry.Dashboard.Tests.Health;
 
@@ -13,7 +14,7 @@ public sealed class HealthReaderTests
 {
     private const string Model = "support-chat";
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClocks.New();
     private readonly MetricsStore _store;
     private readonly HealthRegistry _registry = new(new ChangeNotifier(), new FixedOptions<HealthOptions>(new HealthOptions()));
 
@@ -28,7 +29,7 @@ public sealed class HealthReaderTests
     {
         for (var i = 0; i < 3; i++)
         {
-            _registry.Record(Model, version, "http://x/", new HealthProbeResult(_clock.UtcNow, true, 200, 12, null));
+            _registry.Record(Model, version, "http://x/", new HealthProbeResult(_clock.GetUtcNow().UtcDateTime, true, 200, 12, null));
         }
     }
 
@@ -37,7 +38,7 @@ public sealed class HealthReaderTests
     {
         var series = new SeriesKey(environment, Model, version);
         var events = Enumerable.Range(0, requests)
-            .Select(i => new MetricEvent(series, _clock.UtcNow, latencyMs, failEvery == 0 || i % failEvery != 0, 10, 20))
+            .Select(i => new MetricEvent(series, _clock.GetUtcNow().UtcDateTime, latencyMs, failEvery == 0 || i % failEvery != 0, 10, 20))
             .ToArray();
         Assert.Equal(requests, _store.Record(events));
     }

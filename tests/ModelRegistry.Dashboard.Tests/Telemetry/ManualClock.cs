@@ -1,15 +1,18 @@
+using ModelRegistry.Dashboard.Tests.Infrastructure;
+
 namespace ModelRegistry.Dashboard.Tests.Telemetry;
 
-/// <summary>A clock that moves only when told to, shared safely between threads. Timers still run on real time.</summary>
+/// <summary>
+/// A clock whose "now" moves only when told to, shared safely between threads, while its timers run on real time. For
+/// the whole app under test, whose probe deadlines, judge-on-arrival waits and retry back-offs must still elapse by
+/// themselves; anything that needs only a manual "now" uses <see cref="TestClocks"/> (a FakeTimeProvider).
+/// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    /// <summary>A minute boundary, so ten-second blocks and minutes line up with the test's arithmetic.</summary>
-    public static readonly DateTimeOffset DefaultStart = new(2031, 5, 1, 12, 0, 0, TimeSpan.Zero);
-
     private long _utcTicks = start.UtcTicks;
 
     public ManualClock()
-        : this(DefaultStart)
+        : this(TestClocks.Start)
     {
     }
 

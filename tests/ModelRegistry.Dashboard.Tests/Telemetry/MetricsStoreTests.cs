@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using ModelRegistry.Dashboard.Telemetry;
+using ModelRegistry.Dashboard.Tests.Infrastructure;
 
 namespace ModelRegistry.Dashboard.Tests.Telemetry;
 
@@ -7,12 +9,12 @@ public sealed class MetricsStoreTests
 {
     private static readonly SeriesKey Series = new("staging", "support-chat", "1.0.0");
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClocks.New();
 
     private MetricsStore NewStore() => new(_clock);
 
     private MetricEvent Event(double latencyMs, bool success = true, int input = 0, int output = 0, SeriesKey? series = null, DateTime? at = null) =>
-        new(series ?? Series, at ?? _clock.UtcNow, latencyMs, success, input, output);
+        new(series ?? Series, at ?? _clock.GetUtcNow().UtcDateTime, latencyMs, success, input, output);
 
     /// <summary>1,000 distinct latencies from 0.25 ms to ~25 s, in a scrambled order; every tenth request fails.</summary>
     internal static IReadOnlyList<(double LatencyMs, bool Success, int Input, int Output)> KnownEvents()
@@ -134,11 +136,15 @@ public sealed class MetricsStoreTests
         var store = NewStore();
         for (var second = 0; second < 400; second++)
         {
+            if (second > 0)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(1));
+            }
+
             store.Record(Event(10 + second, success: second % 4 != 0, input: 1, output: 2));
-            _clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        _clock.Advance(TimeSpan.FromSeconds(-1)); // now is the second of the last event
+        // now is the second of the last event
 
         var minute = store.Summarize(Series, TimeSpan.FromSeconds(60));
         Assert.Equal(60, minute.Requests);
@@ -156,7 +162,7 @@ public sealed class MetricsStoreTests
     public void Late_events_count_in_their_own_second_and_too_old_ones_are_not_recorded()
     {
         var store = NewStore();
-        var now = _clock.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
 
         Assert.True(store.Record(Event(50, at: now.AddSeconds(-200))));   // into its ten-second block
         Assert.True(store.Record(Event(50, at: now.AddSeconds(-30))));    // into its one-second bucket
@@ -195,7 +201,7 @@ public sealed class MetricsStoreTests
     public void Concurrent_batches_across_many_seconds_keep_exact_totals()
     {
         var store = NewStore();
-        var start = _clock.UtcNow;
+        var start = _clock.GetUtcNow().UtcDateTime;
         const int batches = 2000;
         const int batchSize = 100;
 
