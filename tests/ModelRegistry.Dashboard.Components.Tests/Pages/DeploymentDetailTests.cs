@@ -88,6 +88,10 @@ public sealed class DeploymentDetailTests : DashboardTestContext
     [Fact]
     public async Task The_analysis_panel_counts_the_steps_samples_against_the_minimum_and_counts_down_each_second_with_its_window()
     {
+        // The step starts on a whole second: the window counts from the start of the step's first second, so a start
+        // at .6 s would show one second more than the 7 s the test pins (it did, now and then, in CI).
+        var now = DateTimeOffset.UtcNow;
+        Clock.PinnedNow = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var canary = await StartCanaryAsync();
         var started = canary.StepStartedAt!.Value;
         Clock.PinnedNow = new DateTimeOffset(started.AddSeconds(7));
