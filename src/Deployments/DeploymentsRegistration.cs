@@ -14,10 +14,13 @@ public static class DeploymentsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<SnapshotService>();
+        builder.Services.AddSingleton<RouteOwnership>();
         builder.Services.AddSingleton<DeploymentTransitions>();
         builder.Services.AddSingleton<DeploymentService>();
         builder.Services.AddSingleton<OrchestratorPulse>();
         builder.Services.AddSupervisedWorkers();
+        builder.Services.AddSingleton<TargetProbes>();
+        builder.Services.AddSingleton<StepJudge>();
         builder.Services.AddSingleton<DeploymentOrchestrator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeploymentOrchestrator>());
         return builder;

@@ -80,6 +80,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         // Deployment commands and queries, and the orchestrator, which is not started: a test ticks it with
         // TickDeploymentsAsync. Its health checks probe through HealthyEndpoints, where every version answers 200.
         Services.AddSingleton<SnapshotService>();
+        Services.AddSingleton<RouteOwnership>();
         Services.AddSingleton<DeploymentTransitions>();
         Services.AddSingleton<DeploymentService>();
         Services.AddOptions<DeploymentOptions>();
@@ -90,6 +91,8 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         Services.AddSupervisedWorkers();
         Services.AddSingleton<OrchestratorPulse>();
+        Services.AddSingleton<TargetProbes>();
+        Services.AddSingleton<StepJudge>();
         Services.AddSingleton<DeploymentOrchestrator>();
 
         // Live metrics as the ingest records them; no rollup writer (nothing here reads history).
