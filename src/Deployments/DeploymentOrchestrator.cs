@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,21 +17,21 @@ namespace ModelRegistry.Dashboard.Deployments;
 /// State lives only in the database, so a restarted process resumes where the last one stopped; an interrupted route
 /// shift is finished, not repeated. A paused deployment does not advance, but its verdicts are still taken and a
 /// failing one still rolls back when AutoRollback is on: pausing must never make a bad version safer to keep.
+/// The target's health probes are <see cref="TargetProbes"/>'s and a step's verdict is <see cref="StepJudge"/>'s; this
+/// class decides which of them a deployment needs on a pass, and when a pass runs.
 /// </summary>
 public sealed partial class DeploymentOrchestrator(
     WorkerHost host,
     IDbContextFactory<RegistryDbContext> dbFactory,
     DeploymentTransitions transitions,
-    HealthMonitor healthMonitor,
+    TargetProbes probes,
+    StepJudge judge,
     HealthRegistry health,
-    IMetricsReader metrics,
     MetricsArrivals arrivals,
     OrchestratorPulse pulse,
     IOptionsMonitor<DeploymentOptions> options,
     ILogger<DeploymentOrchestrator> logger) : SupervisedWorker(host)
 {
-    private readonly ConcurrentDictionary<(string Model, string Version), Task> _probes = new();
-
     /// <summary>
     /// One pass over every active deployment, then waits for the health probes the pass asked for (tests call this to
     /// take one decision at a time). The background loop does not wait for probes: see <see cref="PassAsync"/>.
@@ -40,7 +39,7 @@ public sealed partial class DeploymentOrchestrator(
     public async Task TickOnceAsync(CancellationToken cancellationToken = default)
     {
         await PassAsync(cancellationToken);
-        await Task.WhenAll(_probes.Values);
+        await probes.WhenAllAsync();
     }
 
     /// <summary>
@@ -89,35 +88,6 @@ public sealed partial class DeploymentOrchestrator(
         }
     }
 
-    /// <summary>Starts a probe of the target in the background unless one is already running; its result lands in <see cref="HealthRegistry"/>.</summary>
-    private void RequestProbe(Deployment deployment)
-    {
-        var key = (deployment.ModelName, deployment.ToVersion);
-        if (_probes.TryGetValue(key, out var running) && !running.IsCompleted)
-        {
-            return;
-        }
-
-        _probes[key] = ProbeAsync(key.ModelName, key.ToVersion);
-    }
-
-    private async Task ProbeAsync(string model, string version)
-    {
-        await Task.Yield(); // never run the probe on the caller's stack: it holds the deployment's lock
-        try
-        {
-            await healthMonitor.RequestProbeAsync(model, version, Host.Lifetime.ApplicationStopping);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogProbeFailed(logger, model, version, ex);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
-
     private async Task AdvanceAsync(RegistryDbContext db, Deployment deployment, CancellationToken cancellationToken)
     {
         var actor = DeploymentTransitions.Orchestrator;
@@ -153,14 +123,14 @@ public sealed partial class DeploymentOrchestrator(
                 deployment.BeginHealthCheck(transitions.Now);
                 transitions.AddEvent(db, deployment, DeploymentEventKind.HealthCheck, $"Health-checking {deployment.ToVersion} before it gets traffic.", actor);
                 await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-                RequestProbe(deployment);
+                probes.Request(deployment);
                 return;
             case DeploymentStatus.HealthChecking:
                 await CheckHealthAsync(db, deployment, guard, cancellationToken);
                 return;
             case DeploymentStatus.Progressing:
             case DeploymentStatus.Paused:
-                await JudgeAsync(db, deployment, guard, cancellationToken);
+                await judge.JudgeAsync(db, deployment, guard, cancellationToken);
                 return;
         }
     }
@@ -176,7 +146,7 @@ public sealed partial class DeploymentOrchestrator(
             // only on request). An older result must not decide: the target may have been healthy an hour ago and hang
             // now. Ask (once at a time) and judge on a later pass; a check that has not been able to look yet is not
             // timed out.
-            RequestProbe(deployment);
+            probes.Request(deployment);
             return;
         }
 
@@ -216,98 +186,82 @@ public sealed partial class DeploymentOrchestrator(
         }
     }
 
-    private async Task JudgeAsync(RegistryDbContext db, Deployment deployment, GuardRules guard, CancellationToken cancellationToken)
+    // The loop, on the supervised worker base: a pass every tick, and between ticks a pass when fresh metric events
+    // arrive. It starts once the app listens: a deployment resumed after a restart may probe its target at once, and
+    // with the demo that target is served by this app. A pass that fails is logged and retried with back-off.
+    private long _passStarted;
+    private Task? _arrival;
+    private CancellationTokenSource? _stopWaiting;
+    private PeriodicTimer? _tickTimer;
+    private Task<bool>? _nextTick;
+
+    public override string Name => "deployment-orchestrator";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.TickSeconds);
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        var actor = DeploymentTransitions.Orchestrator;
-        var now = transitions.Now;
-        var started = deployment.StepStartedAt ?? now;
-        // The step's own traffic, from the second it started (a trailing window of whole seconds would drop what
-        // arrived in that first partial second, and a burst right after the shift would never be judged).
-        var since = new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc));
-        var canary = metrics.SummarizeSince(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.ToVersion), since);
-        var baseline = deployment.FromVersion is null ? null : metrics.SummarizeSince(new SeriesKey(deployment.EnvironmentName, deployment.ModelName, deployment.FromVersion), since);
-        var result = VerdictEvaluator.Evaluate(guard, canary, baseline);
-
-        var watching = deployment.WatchUntil is not null;
-        var timeUp = watching ? now >= deployment.WatchUntil : (now - started).TotalSeconds >= deployment.StepSeconds;
-        var last = await db.Verdicts.AsNoTracking().Where(v => v.DeploymentId == deployment.Id).OrderByDescending(v => v.Id).FirstOrDefaultAsync(cancellationToken);
-        var outcome = result.Outcome;
-        var changed = last is null || last.Step != deployment.CurrentStep || last.Outcome != outcome || last.TrafficPercent != deployment.TrafficPercent;
-        var advancing = deployment.Status == DeploymentStatus.Progressing && timeUp && result.Outcome != VerdictOutcome.Fail
-            && (watching || result.Outcome == VerdictOutcome.Pass);
-        Verdict? stored = null;
-        // A held failing canary (AutoRollback off, or paused) is judged on every pass; its verdict is stored when it
-        // changes, not on every pass, which would also bump the stamp under an operator about to act.
-        if (changed || advancing || (result.Outcome == VerdictOutcome.Fail && guard.AutoRollback))
-        {
-            stored = new Verdict
-            {
-                DeploymentId = deployment.Id,
-                Step = deployment.CurrentStep,
-                TrafficPercent = deployment.TrafficPercent,
-                At = now,
-                Outcome = outcome,
-                WindowSeconds = canary.WindowSeconds,
-                CanarySamples = result.CanarySamples,
-                BaselineSamples = result.BaselineSamples ?? 0,
-                ChecksJson = DeploymentJson.Write(result.Checks),
-                Summary = result.Summary.Length > 4000 ? result.Summary[..4000] : result.Summary,
-            };
-            db.Verdicts.Add(stored);
-            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-        }
-
-        if (result.Outcome == VerdictOutcome.Fail)
-        {
-            if (guard.AutoRollback)
-            {
-                await transitions.RollbackAsync(db, deployment, $"verdict {stored!.Id} failed: {result.Summary}", stored.Id, actor, null, cancellationToken);
-            }
-            else if (changed)
-            {
-                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
-                    $"Verdict {stored!.Id} failed but AutoRollback is off: holding at {deployment.TrafficPercent}% for an operator. {result.Summary}", actor);
-                await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-            }
-
-            return;
-        }
-
-        if (deployment.Status != DeploymentStatus.Progressing || !timeUp)
-        {
-            return;
-        }
-
-        if (watching)
-        {
-            // No evidence of a breach over the whole watch window (insufficient data included): the deployment stands.
-            transitions.Finish(db, deployment, DeploymentStatus.Succeeded,
-                $"{deployment.ToVersion} serves 100% and passed the watch window (last verdict {stored?.Id ?? last?.Id}: {result.Summary})", actor);
-            await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-            return;
-        }
-
-        if (result.Outcome == VerdictOutcome.InsufficientData)
-        {
-            if (changed)
-            {
-                transitions.AddEvent(db, deployment, DeploymentEventKind.Holding,
-                    $"Step {deployment.CurrentStep + 1} ({deployment.TrafficPercent}%) has baked but holds: {result.Summary}", actor);
-                await transitions.SaveAsync(db, deployment, actor, cancellationToken);
-            }
-
-            return;
-        }
-
-        var passedStep = deployment.CurrentStep + 1;
-        var percent = deployment.AdvanceStep();
-        if (!await transitions.ShiftAsync(db, deployment, deployment.SplitsFor(percent), percent,
-                $"verdict {stored!.Id} passed step {passedStep}", actor, cancellationToken))
-        {
-            return;
-        }
-
-        transitions.StartStep(deployment);
-        await transitions.SaveAsync(db, deployment, actor, cancellationToken);
+        _passStarted = Host.Clock.GetTimestamp();
+        // Listen before the pass: events that arrive while it runs call for another one.
+        await StopListeningAsync();
+        _stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _arrival = options.CurrentValue.JudgeOnArrivalSeconds > 0 ? arrivals.NextAsync(_stopWaiting.Token) : null;
+        await PassAsync(stoppingToken);
     }
+
+    /// <summary>
+    /// Waits for the next tick or, when judging on arrival, for fresh metric events but no sooner than
+    /// <see cref="DeploymentOptions.JudgeOnArrivalSeconds"/> after the last pass began: a breach is judged within a
+    /// fraction of a tick, and a stream of events costs at most one pass per interval.
+    /// </summary>
+    protected override async Task<bool> WaitForNextRunAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        // One outstanding wait per timer: an arrival may end a wait before the tick, whose wait is then kept for the
+        // next call (the supervised loop replaces its timer after a failure, and then the wait starts afresh).
+        if (!ReferenceEquals(timer, _tickTimer) || _nextTick is null)
+        {
+            _tickTimer = timer;
+            _nextTick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        }
+
+        var nextTick = _nextTick;
+        if (_arrival is null || await Task.WhenAny(nextTick, _arrival) == nextTick)
+        {
+            await Task.WhenAny(nextTick);
+        }
+        else
+        {
+            var rest = TimeSpan.FromSeconds(options.CurrentValue.JudgeOnArrivalSeconds) - Host.Clock.GetElapsedTime(_passStarted);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.WhenAny(nextTick, Task.Delay(rest, Host.Clock, stoppingToken));
+            }
+        }
+
+        await StopListeningAsync();
+        if (!nextTick.IsCompleted)
+        {
+            return !stoppingToken.IsCancellationRequested;
+        }
+
+        _nextTick = null;
+        return await nextTick;
+    }
+
+    private async Task StopListeningAsync()
+    {
+        if (_stopWaiting is null)
+        {
+            return;
+        }
+
+        await _stopWaiting.CancelAsync();
+        await Task.WhenAny(_arrival ?? Task.CompletedTask);
+        _stopWaiting.Dispose();
+        _stopWaiting = null;
+        _arrival = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Id} could not advance on this tick; retrying on the next.")]
+    private static partial void LogDeploymentFailed(ILogger logger, long id, Exception exception);
 }

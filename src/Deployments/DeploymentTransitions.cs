@@ -15,11 +15,13 @@ namespace ModelRegistry.Dashboard.Deployments;
 /// writes, events, audit entries and notifications around it.
 /// A route shift is planned on the deployment (splits and the revision it will produce), then written through
 /// <see cref="RouteService"/> with the expected revision, then confirmed; <see cref="CompletePlannedShiftAsync"/> finishes
-/// an interrupted one without repeating or skipping it.
+/// an interrupted one without repeating or skipping it. Whether the route is still the deployment's to write is
+/// <see cref="RouteOwnership"/>'s question; what happens when it is not is decided here.
 /// </summary>
-public sealed partial class DeploymentTransitions(
+public sealed class DeploymentTransitions(
     IDbContextFactory<RegistryDbContext> dbFactory,
     RouteService routes,
+    RouteOwnership ownership,
     AuditLog audit,
     IChangeNotifier notifier,
     TimeProvider clock)
@@ -87,11 +89,11 @@ public sealed partial class DeploymentTransitions(
             return false;
         }
 
-        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        var route = await ownership.CurrentAsync(deployment, cancellationToken);
 
         deployment.PlanShift(splits, (route?.Revision ?? 0) + 1, targetPercent);
         AddEvent(db, deployment, DeploymentEventKind.TrafficShiftPlanned,
-            $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({Describe(splits)}): {why}", actor,
+            $"Shifting {deployment.ToVersion} from {deployment.TrafficPercent}% to {targetPercent}% ({PlannedSplit.Describe(splits)}): {why}", actor,
             deployment.TrafficPercent, targetPercent, deployment.PlannedRevision);
         await SaveAsync(db, deployment, actor, cancellationToken);
         await CompletePlannedShiftAsync(db, deployment, actor, cancellationToken);
@@ -112,10 +114,10 @@ public sealed partial class DeploymentTransitions(
 
         // An empty plan removes the route (rolling back a first deployment); its "revision" is the one it replaces + 1.
         var removal = planned.Count == 0;
-        var route = await CurrentRouteAsync(deployment, cancellationToken);
+        var route = await ownership.CurrentAsync(deployment, cancellationToken);
         var current = route?.Revision ?? 0;
         long written;
-        if (removal ? route is null : current == revision && route is not null && SameSplits(route.Splits, planned))
+        if (removal ? route is null : current == revision && route is not null && RouteOwnership.SameSplits(route.Splits, planned))
         {
             written = revision;
         }
@@ -151,7 +153,7 @@ public sealed partial class DeploymentTransitions(
         var from = deployment.ConfirmShift();
         AddEvent(db, deployment, DeploymentEventKind.TrafficShifted,
             removal ? $"Route removed (it was at revision {written - 1}): no version of {deployment.ModelName} serves in {deployment.EnvironmentName}, as before the deployment."
-                    : $"Route at revision {written}: {Describe(planned)}.",
+                    : $"Route at revision {written}: {PlannedSplit.Describe(planned)}.",
             actor, from, deployment.TrafficPercent, removal ? null : written);
         if (deployment.IsRollingBack)
         {
@@ -175,9 +177,9 @@ public sealed partial class DeploymentTransitions(
             model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: reason ?? cause);
         var snapshot = await db.Snapshots.AsNoTracking().FirstAsync(s => s.Id == deployment.SnapshotId, cancellationToken);
         var plan = deployment.RollbackSplits(snapshot);
-        var route = await CurrentRouteAsync(deployment, cancellationToken);
-        var notOurs = route is not null && plan.Count == 0 && await LastWrittenRevisionAsync(db, deployment, cancellationToken) != route.Revision;
-        if (route is null || notOurs || (plan.Count > 0 && SameSplits(route.Splits, plan)))
+        var route = await ownership.CurrentAsync(deployment, cancellationToken);
+        var notOurs = route is not null && plan.Count == 0 && await RouteOwnership.IsForeignAsync(db, deployment, route, cancellationToken);
+        if (route is null || notOurs || (plan.Count > 0 && RouteOwnership.SameSplits(route.Splits, plan)))
         {
             var note = route is null && snapshot.Splits.Count == 0
                 ? " The deployment had not established its route yet; nothing to remove."
@@ -185,7 +187,7 @@ public sealed partial class DeploymentTransitions(
                     ? " The route no longer exists; nothing to write."
                     : notOurs
                         ? $" The route was created outside this deployment (by {route!.UpdatedBy}); it is left as it is."
-                        : $" The route already serves {Describe(plan)} without {deployment.ToVersion}; nothing to write.";
+                        : $" The route already serves {PlannedSplit.Describe(plan)} without {deployment.ToVersion}; nothing to write.";
             Finish(db, deployment, DeploymentStatus.RolledBack, $"Rolled back: {cause.TrimEnd('.')}.{note}", actor);
             await SaveAsync(db, deployment, actor, cancellationToken);
             return;
@@ -193,7 +195,7 @@ public sealed partial class DeploymentTransitions(
 
         var held = snapshot.Splits.Find(s => s.Version == deployment.ToVersion)?.Weight ?? 0;
         var giveBack = held > 0 ? $" ({deployment.ToVersion} had {held}% before the deployment; it gets 0% now)" : "";
-        AddEvent(db, deployment, DeploymentEventKind.RolledBack, $"Rolling back to snapshot {snapshot.Id} without {deployment.ToVersion}: {Describe(plan)}{giveBack}. Cause: {cause}", actor);
+        AddEvent(db, deployment, DeploymentEventKind.RolledBack, $"Rolling back to snapshot {snapshot.Id} without {deployment.ToVersion}: {PlannedSplit.Describe(plan)}{giveBack}. Cause: {cause}", actor);
         await ShiftAsync(db, deployment, plan, 0, $"rollback to snapshot {snapshot.Id} without {deployment.ToVersion}", actor, cancellationToken);
     }
 
@@ -220,10 +222,52 @@ public sealed partial class DeploymentTransitions(
     internal void StartStep(Deployment deployment) =>
         deployment.StartStep(Now, DeploymentJson.ReadGuard(deployment.GuardRulesJson).WatchSeconds);
 
-    internal static bool SameSplits(IEnumerable<SplitInfo> route, IEnumerable<PlannedSplit> planned) =>
-        route.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight))
-            .SequenceEqual(planned.OrderBy(s => s.Version, StringComparer.Ordinal).Select(s => (s.Version, s.Weight)));
+    /// <summary>
+    /// Ends <paramref name="deployment"/> as aborted (saved) when the route is no longer at the revision it last wrote;
+    /// returns whether it did. Called before a forward shift or an operator's promote.
+    /// </summary>
+    internal async Task<bool> AbortIfRouteMovedAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await ownership.FindForeignChangeAsync(db, deployment, cancellationToken) is not { } change)
+        {
+            return false;
+        }
 
-    internal static string Describe(IReadOnlyCollection<PlannedSplit> splits) =>
-        splits.Count == 0 ? "no route" : string.Join(", ", splits.Select(s => $"{s.Version} {s.Weight}%"));
+        await AbortForForeignChangeAsync(db, deployment, change, actor, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The route moved under a planned shift. A rollback is planned again from the route as it is now (it must happen);
+    /// a forward shift stops the deployment: see <see cref="AbortForForeignChangeAsync"/>.
+    /// </summary>
+    private async Task<bool> AbandonPlanAsync(RegistryDbContext db, Deployment deployment, Actor actor, CancellationToken cancellationToken)
+    {
+        var expected = (deployment.PlannedRevision ?? 1) - 1;
+        deployment.AbandonPlan();
+        if (!deployment.IsRollingBack)
+        {
+            await AbortForForeignChangeAsync(db, deployment, new ForeignRouteChange(await ownership.CurrentAsync(deployment, cancellationToken), expected), actor, cancellationToken);
+            return false;
+        }
+
+        AddEvent(db, deployment, DeploymentEventKind.RouteMoved,
+            "The route was changed by someone else before the rollback was written; the rollback is planned again from the current route.", actor);
+        await SaveAsync(db, deployment, actor, cancellationToken);
+        return false;
+    }
+
+    /// <summary>
+    /// Someone else wrote the route while this deployment was driving it. The deployment does not overwrite their change
+    /// (nor plan from a state it did not create): it ends as aborted and leaves the route as they set it.
+    /// </summary>
+    private async Task AbortForForeignChangeAsync(RegistryDbContext db, Deployment deployment, ForeignRouteChange change, Actor actor, CancellationToken cancellationToken)
+    {
+        var who = change.Describe();
+        deployment.FallBackToReachedStep();
+        AddEvent(db, deployment, DeploymentEventKind.RouteMoved, $"Outside this deployment, {who}.", actor);
+        Finish(db, deployment, DeploymentStatus.Aborted,
+            $"Aborted at {deployment.TrafficPercent}%: {who}. The route is left as it is now; start a new deployment to continue.", actor);
+        await SaveAsync(db, deployment, actor, cancellationToken);
+    }
 }

@@ -26,10 +26,13 @@ public static class DeploymentsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<SnapshotService>();
+        services.AddSingleton<RouteOwnership>();
         services.AddSingleton<DeploymentTransitions>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<OrchestratorPulse>();
         services.AddSupervisedWorkers();
+        services.AddSingleton<TargetProbes>();
+        services.AddSingleton<StepJudge>();
         services.AddSingleton<DeploymentOrchestrator>();
         return services;
     }

@@ -74,6 +74,24 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
     /// </summary>
     public DateTime FlushedThrough => MetricsStore.FromSecond(Volatile.Read(ref _flushedThroughSecond));
 
+    /// <summary>
+    /// Runs <paramref name="read"/> with <see cref="FlushedThrough"/> as it stands and no flush under way until it ends,
+    /// so the rows it reads hold this process's seconds exactly up to that instant. Read apart, a flush committing in
+    /// between left the seconds it moved neither in the rows read nor in the live range after the new instant.
+    /// </summary>
+    public async Task<T> ReadFlushedAsync<T>(Func<DateTime, Task<T>> read, CancellationToken cancellationToken = default)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            return await read(FlushedThrough);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
     /// <summary>Writes every minute that changed, up to the grace; returns the number of rows inserted or updated.</summary>
     public Task<int> FlushAsync(CancellationToken cancellationToken = default) => FlushAsync(final: false, cancellationToken);
 
@@ -131,8 +149,8 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
                 }
             }
 
-            // Advanced before the commit: a series query reads the rows first and this after, so it may miss the
-            // seconds being committed for a moment, but it can never see them both in a row and in the live buckets.
+            // Advanced before the commit: a query reading outside ReadFlushedAsync may miss the seconds being committed
+            // for a moment, but it can never see them both in a row and in the live buckets.
             if (through > Volatile.Read(ref _flushedThroughSecond))
             {
                 Volatile.Write(ref _flushedThroughSecond, through);

@@ -123,21 +123,24 @@ public sealed class MetricsQueries(
         var points = new PointFigures[count];
         var fromTime = MetricsStore.FromSecond(from);
         var toTime = MetricsStore.FromSecond(to);
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        // The rows and the instant they are complete through are read with no flush in between (see ReadFlushedAsync).
+        var (rows, flushedThrough) = await rollups.ReadFlushedAsync(async through =>
         {
-            var rows = await db.MetricRollups.AsNoTracking()
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var read = await db.MetricRollups.AsNoTracking()
                 .Where(r => r.ModelName == key.Model && r.EnvironmentName == key.Environment && r.Version == key.Version
                     && r.MinuteStart >= fromTime && r.MinuteStart < toTime)
                 .ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                points[(MetricsStore.ToSecond(row.MinuteStart) - from) / step].Add(row);
-            }
+            return (read, through);
+        }, cancellationToken);
+        foreach (var row in rows)
+        {
+            points[(MetricsStore.ToSecond(row.MinuteStart) - from) / step].Add(row);
         }
 
         // Rows this process wrote all lie before FlushedThrough; rows at or after it came from an earlier run or another
         // instance, so adding the live seconds from there on counts nothing twice.
-        var liveFrom = Math.Max(Math.Max(from, MetricsStore.ToSecond(rollups.FlushedThrough)), now - MetricsStore.LongestWindowSeconds + 1);
+        var liveFrom = Math.Max(Math.Max(from, MetricsStore.ToSecond(flushedThrough)), now - MetricsStore.LongestWindowSeconds + 1);
         var liveTo = Math.Min(to - 1, now);
         for (var start = liveFrom; start <= liveTo;)
         {

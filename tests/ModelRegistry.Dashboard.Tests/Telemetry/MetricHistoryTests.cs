@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,16 +27,8 @@ public sealed class MetricHistoryTests
     public async Task The_minute_in_progress_is_persisted_to_its_last_complete_second_and_the_series_counts_each_event_once()
     {
         await using var factory = new TelemetryFactory();
-        var client = factory.CreateClient();
-        var model = Seed.UniqueName("hist");
-        await Seed.ModelAsync(client, model);
-        await Seed.VersionAsync(client, model, "1.0.0");
-        var start = factory.Clock.UtcNow;
+        var (client, model, start) = await TenRequestsAtSecondFiveAsync(factory, "hist");
         var writer = factory.GetRequiredService<MetricRollupWriter>();
-
-        factory.Clock.Advance(TimeSpan.FromSeconds(5));
-        await PostAsync(client, model, 10);
-        factory.Clock.Advance(TimeSpan.FromSeconds(15));
         await PostAsync(client, model, 4); // second 20: the second in progress, left to the next flush
 
         Assert.Equal(1, await writer.FlushAsync(Ct));
@@ -83,6 +77,42 @@ public sealed class MetricHistoryTests
         Assert.False(factory.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task A_series_read_while_a_flush_is_committing_still_counts_the_seconds_being_flushed()
+    {
+        var commit = new HeldRollupCommit();
+        await using var factory = new HeldCommitTelemetryFactory(commit);
+        var (client, model, start) = await TenRequestsAtSecondFiveAsync(factory, "overlap");
+        var writer = factory.GetRequiredService<MetricRollupWriter>();
+
+        // The flush has moved FlushedThrough past second 5 and is committing the row that holds it.
+        commit.Hold();
+        var flush = writer.FlushAsync(Ct);
+        await commit.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var total = SeriesTotalAsync(client, model, start);
+        // A read that does not wait for the commit answers meanwhile, and then the 10 requests were neither in a row nor
+        // after FlushedThrough in the live buckets. One that waits cannot be seen waiting, hence a bounded grace here.
+        await Task.WhenAny(total, Task.Delay(TimeSpan.FromSeconds(2), Ct));
+        commit.Release();
+
+        Assert.Equal(1, await flush);
+        Assert.Equal(10, await total);
+    }
+
+    /// <summary>A fresh model's version 1.0.0 with 10 requests at second 5 after <c>start</c>; the clock then stands at second 20.</summary>
+    private static async Task<(HttpClient Client, string Model, DateTime Start)> TenRequestsAtSecondFiveAsync(TelemetryFactory factory, string prefix)
+    {
+        var client = factory.CreateClient();
+        var model = Seed.UniqueName(prefix);
+        await Seed.ModelAsync(client, model);
+        await Seed.VersionAsync(client, model, "1.0.0");
+        var start = factory.Clock.UtcNow;
+        factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        await PostAsync(client, model, 10);
+        factory.Clock.Advance(TimeSpan.FromSeconds(15));
+        return (client, model, start);
+    }
+
     private static async Task PostAsync(HttpClient client, string model, int count, DateTime? timestamp = null)
     {
         var events = Enumerable.Range(0, count).Select(_ => new { model, version = "1.0.0", environment = "staging", latencyMs = 50.0, success = true, timestamp });
@@ -111,6 +141,44 @@ public sealed class MetricHistoryTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    /// <summary>Holds the rollup writer's commit while armed, as a slow database would.</summary>
+    private sealed class HeldRollupCommit : SaveChangesInterceptor
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _held;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Hold() => _held = true;
+
+        public void Release()
+        {
+            _held = false;
+            _released.TrySetResult();
+        }
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (_held && eventData.Context?.ChangeTracker.Entries<MetricRollup>().Any() == true)
+            {
+                Entered.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            return result;
+        }
+    }
+
+    private sealed class HeldCommitTelemetryFactory(HeldRollupCommit commit) : TelemetryFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.ConfigureDbContext<SqliteRegistryDbContext>(o => o.AddInterceptors(commit)));
+        }
     }
 
     /// <summary>The rollup loop ticking every second on its own, and every log line kept.</summary>
