@@ -96,7 +96,8 @@ public sealed class DeploymentService(
         }
 
         var route = await db.Routes.AsNoTracking().FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);
-        var stable = route?.Splits.OrderByDescending(s => s.Weight).FirstOrDefault()?.Version;
+        // The same "serving" version the wizard shows (and plans its rollback preview from).
+        var stable = route is null ? null : RouteInfo.From(route).PrimaryVersion;
         if (stable == version && route!.Splits.Count == 1)
         {
             throw new ConflictException($"{environment}/{model} already serves {version} at 100%: there is nothing to deploy.", "version");
