@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Fanout;
 using Microsoft.AspNetCore.Components;
 using ModelRegistry.Dashboard.Live;
 
@@ -11,7 +12,7 @@ namespace ModelRegistry.Dashboard.Components;
 public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private ChangeSubscription? _subscription;
+    private Subscription<Change>? _subscription;
     private Task? _loop;
 
     [Inject]
@@ -34,7 +35,7 @@ public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
         _loop = FollowAsync(_subscription, _stopping.Token);
     }
 
-    private async Task FollowAsync(ChangeSubscription subscription, CancellationToken stopping)
+    private async Task FollowAsync(Subscription<Change> subscription, CancellationToken stopping)
     {
         try
         {

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Fanout;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,7 @@ internal sealed partial class DemoTrafficGenerator(
     private readonly Dictionary<(string Model, string Version), string> _endpoints = [];
     private readonly HashSet<Task> _inFlight = [];
     private readonly Dictionary<(string Environment, string Model), double> _credit = [];
-    private readonly ChangeSubscription _changes = notifier.Subscribe();
+    private readonly Subscription<Change> _changes = notifier.Subscribe();
     private readonly Random _random = new(options.CurrentValue.Seed);
     private IReadOnlyList<TrafficRoute> _current = [];
     private bool _reloadDue = true;

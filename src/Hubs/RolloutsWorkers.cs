@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Fanout;
 using Microsoft.AspNetCore.SignalR;
 using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Live;
@@ -12,7 +13,7 @@ namespace ModelRegistry.Dashboard.Hubs;
 /// </summary>
 internal sealed class RolloutsChangeForwarder(WorkerHost host, IHubContext<RolloutsHub> hub, IChangeNotifier notifier) : SupervisedWorker(host)
 {
-    private readonly ChangeSubscription _subscription = notifier.Subscribe();
+    private readonly Subscription<Change> _subscription = notifier.Subscribe();
 
     public override string Name => "hub-change-forwarder";
 

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Fanout;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Live;
@@ -18,7 +19,7 @@ public sealed class KnownSeriesCatalog : IDisposable
     private readonly IDbContextFactory<RegistryDbContext> _dbFactory;
     private readonly TimeProvider _clock;
     private readonly IOptionsMonitor<TelemetryOptions> _options;
-    private readonly ChangeSubscription _changes;
+    private readonly Subscription<Change> _changes;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Known? _known;
     private volatile bool _stale = true;

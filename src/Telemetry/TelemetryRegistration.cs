@@ -10,16 +10,21 @@ public static class TelemetryRegistration
 {
     /// <summary>
     /// Live metrics: the aggregation store and its readers (singletons shared by every user), the validating ingest,
-    /// the queries, and the background writer of minute rollups (which also evicts idle series).
+    /// the queries, the live feed of one-second points the charts follow, and the background writer of minute rollups
+    /// (which also evicts idle series).
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricRollupWriter>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedWorker>());
         return builder;
     }
 
-    /// <summary>The telemetry services without the rollup writer's loop: <see cref="MetricRollupWriter"/> is registered, not started.</summary>
+    /// <summary>
+    /// The telemetry services without their loops: <see cref="MetricRollupWriter"/> and <see cref="LiveFeedWorker"/> are
+    /// registered, not started.
+    /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TelemetryOptions>()
@@ -38,6 +43,8 @@ public static class TelemetryRegistration
         services.AddSingleton<SeriesEviction>();
         services.AddSupervisedWorkers();
         services.AddSingleton<MetricRollupWriter>();
+        services.AddSingleton<LiveFeed>();
+        services.AddSingleton<LiveFeedWorker>();
         return services;
     }
 }

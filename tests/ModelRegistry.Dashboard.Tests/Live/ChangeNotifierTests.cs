@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core.Fanout;
 using System.Net.Http.Json;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Live;
@@ -12,7 +13,7 @@ public sealed class ChangeNotifierTests(DashboardFactory factory) : IClassFixtur
     private readonly HttpClient _client = factory.CreateClient();
 
     /// <summary>Reads until a change matching <paramref name="match"/> arrives; fails (by cancellation) after 10 seconds.</summary>
-    private static async Task<Change> WaitForAsync(ChangeSubscription subscription, Func<Change, bool> match)
+    private static async Task<Change> WaitForAsync(Subscription<Change> subscription, Func<Change, bool> match)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));

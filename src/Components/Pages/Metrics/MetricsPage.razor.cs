@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Components.Controls.Charts;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
 using ModelRegistry.Dashboard.Telemetry;
@@ -13,6 +14,11 @@ namespace ModelRegistry.Dashboard.Components.Pages.Metrics;
 public sealed partial class MetricsPage
 {
     private PeriodicRefresh? _refresh;
+    private LiveFeedFollower? _follower;
+    private TimeSeriesChart? _chart;
+    private List<SeriesKey> _chartKeys = [];
+    private List<ChartSeries> _chartSeries = [];
+    private List<ChartPoint> _initial = [];
     private IReadOnlyList<string> _models = [];
     private List<Row> _rows = [];
     private string? _model;
@@ -34,10 +40,14 @@ public sealed partial class MetricsPage
     [Inject]
     public required TimeProvider Clock { get; init; }
 
+    [Inject]
+    public required LiveFeed Feed { get; init; }
+
     protected override async Task OnInitializedAsync()
     {
         var routes = await Routes.ListAsync();
         _models = [.. routes.Select(r => r.Model).Concat(Metrics.ActiveSeries.Select(s => s.Model)).Distinct().Order(StringComparer.Ordinal)];
+        _follower = LiveFeedFollower.Start(Feed, second => InvokeAsync(() => _chart?.AppendAsync(Points(second)) ?? Task.CompletedTask), DispatchExceptionAsync);
         _refresh = PeriodicRefresh.Start(TimeSpan.FromSeconds(1), Clock, () => InvokeAsync(async () =>
         {
             await RefreshAsync();
@@ -76,7 +86,17 @@ public sealed partial class MetricsPage
             .ThenBy(r => r.Summary.Environment, StringComparer.Ordinal)
             .ThenByDescending(r => r.Summary.Version, SemanticVersion.Precedence)];
         _updatedAt = Clock.GetUtcNow().UtcDateTime;
+        if (_chartKeys.Count == 0)
+        {
+            string[] colours = ["#1e88e5", "#e53935", "#43a047", "#fb8c00"];
+            _chartKeys = [.. _rows.Select(r => r.Summary.Series).Take(4)];
+            _chartSeries = [.. _chartKeys.Select((k, i) => new ChartSeries($"{k.Environment} {k.Version}", colours[i]))];
+            _initial = [.. Feed.Recent(DateTime.UtcNow.AddMinutes(-5)).SelectMany(Points)];
+        }
     }
+
+    private List<ChartPoint> Points(LiveSecond second) =>
+        [.. _chartKeys.Select((k, i) => new ChartPoint(i, second.At, second.For(k)?.Requests ?? 0))];
 
     private Task OnModelChanged(string? model)
     {
@@ -89,6 +109,11 @@ public sealed partial class MetricsPage
 
     public async ValueTask DisposeAsync()
     {
+        if (_follower is not null)
+        {
+            await _follower.DisposeAsync();
+        }
+
         if (_refresh is not null)
         {
             await _refresh.DisposeAsync();

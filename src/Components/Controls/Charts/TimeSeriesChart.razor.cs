@@ -1,0 +1,331 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace ModelRegistry.Dashboard.Components.Controls.Charts;
+
+/// <summary>
+/// A live line chart over time on ApexCharts (npm <c>apexcharts</c> 4.7.0, loaded by <c>App.razor</c>). Blazor renders the
+/// shell once; the chart is created in the browser with the first snapshot (<see cref="InitialPoints"/>), then fed
+/// through <see cref="AppendAsync"/> with deltas — one interop call per chart at most once a second, never a full
+/// re-render — and marked with <see cref="AnnotateAsync"/>. It follows the layout's dark mode, resizes with its
+/// container, and offers its points as a table.
+/// </summary>
+public sealed partial class TimeSeriesChart : IAsyncDisposable
+{
+    /// <summary>The module that draws the charts (served from wwwroot, fingerprinted through the asset manifest).</summary>
+    public const string ModulePath = "js/timeSeriesChart.js";
+
+    /// <summary>The shortest time between two updates sent to the browser for one chart.</summary>
+    public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(1);
+
+    private const int TableRows = 300;
+
+    private readonly string _id = $"tsc-{Guid.NewGuid():N}";
+    private readonly List<WirePoint> _pending = [];
+    private readonly Lock _pendingGate = new();
+    private ElementReference _element;
+    private IJSObjectReference? _module;
+    private ITimer? _flushTimer;
+    private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
+    private IReadOnlyList<ChartThreshold> _sentThresholds = [];
+    private bool _created;
+    private bool _dark;
+    private bool _disposed;
+    private bool _showTable;
+    private bool _renderRequested;
+    private string? _failure;
+    private IReadOnlyList<WireRow> _rows = [];
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    [Inject]
+    public required TimeProvider Clock { get; init; }
+
+    /// <summary>Names the chart for tests and its table toggle (<c>data-testid</c>).</summary>
+    [Parameter, EditorRequired]
+    public required string TestId { get; set; }
+
+    [Parameter]
+    public string? Title { get; set; }
+
+    [Parameter, EditorRequired]
+    public required IReadOnlyList<ChartSeries> Series { get; set; }
+
+    [Parameter]
+    public ChartUnit Unit { get; set; } = ChartUnit.Count;
+
+    /// <summary>The points the chart starts with (history); later points come through <see cref="AppendAsync"/>.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartPoint> InitialPoints { get; set; } = [];
+
+    /// <summary>The marks the chart starts with; later ones come through <see cref="AnnotateAsync"/>.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartMark> InitialMarks { get; set; } = [];
+
+    /// <summary>Limit lines; a changed list is redrawn.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartThreshold> Thresholds { get; set; } = [];
+
+    /// <summary>Keeps only the newest points within this window (a live range); null keeps every point.</summary>
+    [Parameter]
+    public TimeSpan? Window { get; set; }
+
+    [Parameter]
+    public int Height { get; set; } = 220;
+
+    /// <summary>A small chart without axes, legend, marks or table (a sparkline in a card or a table row).</summary>
+    [Parameter]
+    public bool Sparkline { get; set; }
+
+    [Parameter]
+    public string? EmptyText { get; set; }
+
+    [CascadingParameter(Name = "DarkMode")]
+    public bool DarkMode { get; set; }
+
+    private string AriaLabel => $"{Title ?? "Chart"}: {string.Join(", ", Series.Select(s => s.Name))} over time";
+
+    /// <summary>Queues new points; they reach the browser at once, or at the next update slot when one was sent less than a second ago.</summary>
+    public Task AppendAsync(IReadOnlyList<ChartPoint> points)
+    {
+        if (points.Count == 0 || _disposed)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_pendingGate)
+        {
+            foreach (var point in points)
+            {
+                _pending.Add(WirePoint.From(point));
+            }
+        }
+
+        return _created ? FlushOrScheduleAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>Adds vertical marks (a traffic shift, a verdict, a rollback…).</summary>
+    public async Task AnnotateAsync(IReadOnlyList<ChartMark> marks)
+    {
+        if (marks.Count == 0 || !_created || _module is null || _disposed)
+        {
+            return;
+        }
+
+        await InvokeSafelyAsync("annotate", _id, marks.Select(WireMark.From).ToArray());
+    }
+
+    /// <summary>Replaces every point and mark (a new range or another version picked); the chart itself is kept.</summary>
+    public async Task ResetAsync(IReadOnlyList<ChartPoint> points, IReadOnlyList<ChartMark> marks)
+    {
+        lock (_pendingGate)
+        {
+            _pending.Clear();
+        }
+
+        InitialPoints = points;
+        InitialMarks = marks;
+        if (_created && _module is not null && !_disposed)
+        {
+            await InvokeSafelyAsync("reset", _id, points.Select(WirePoint.From).ToArray(), marks.Select(WireMark.From).ToArray());
+            _lastSent = Clock.GetUtcNow();
+            await RefreshTableAsync();
+        }
+    }
+
+    /// <summary>After the first render only the table view renders; the chart itself is updated through interop.</summary>
+    protected override bool ShouldRender() => !_created || _showTable || _renderRequested;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!_created || _module is null)
+        {
+            return;
+        }
+
+        if (DarkMode != _dark)
+        {
+            _dark = DarkMode;
+            await InvokeSafelyAsync("theme", _id, _dark);
+        }
+
+        if (!Thresholds.SequenceEqual(_sentThresholds))
+        {
+            _sentThresholds = Thresholds;
+            await InvokeSafelyAsync("thresholds", _id, Thresholds.Select(t => new WireThreshold(t.Value, t.Label)).ToArray());
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        _renderRequested = false;
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            await CreateAsync();
+        }
+        catch (JSException ex)
+        {
+            // A chart that cannot be drawn (a script blocked or missing) must not take the page down with it.
+            _failure = ex.Message;
+            _renderRequested = true;
+            StateHasChanged();
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        // "./": the import is resolved against the document's base, not the Blazor script's folder.
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./" + Assets[ModulePath]);
+        if (_disposed)
+        {
+            return;
+        }
+
+        List<WirePoint> points;
+        lock (_pendingGate)
+        {
+            points = [.. InitialPoints.Select(WirePoint.From), .. _pending];
+            _pending.Clear();
+        }
+
+        _dark = DarkMode;
+        _sentThresholds = Thresholds;
+        var config = new ChartConfig(
+            _id,
+            Height,
+            WireMark.JsName(Unit.ToString()),
+            Sparkline,
+            _dark,
+            Window is { } window ? (long)window.TotalMilliseconds : null,
+            EmptyText,
+            [.. Series.Select(s => new WireSeries(s.Name, s.Colour))],
+            points,
+            [.. InitialMarks.Select(WireMark.From)],
+            [.. Thresholds.Select(t => new WireThreshold(t.Value, t.Label))]);
+        await _module.InvokeVoidAsync("create", _element, config);
+        _created = true;
+        _lastSent = Clock.GetUtcNow();
+    }
+
+    private async Task FlushOrScheduleAsync()
+    {
+        var due = _lastSent + UpdateInterval;
+        if (Clock.GetUtcNow() >= due)
+        {
+            await FlushAsync();
+            return;
+        }
+
+        lock (_pendingGate)
+        {
+            _flushTimer ??= Clock.CreateTimer(_ => _ = InvokeAsync(FlushAsync), null, due - Clock.GetUtcNow(), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        WirePoint[] points;
+        lock (_pendingGate)
+        {
+            _flushTimer?.Dispose();
+            _flushTimer = null;
+            if (_pending.Count == 0 || _disposed)
+            {
+                return;
+            }
+
+            points = [.. _pending];
+            _pending.Clear();
+        }
+
+        _lastSent = Clock.GetUtcNow();
+        await InvokeSafelyAsync("append", _id, points);
+        await RefreshTableAsync();
+    }
+
+    private async Task ToggleTableAsync()
+    {
+        _showTable = !_showTable;
+        _renderRequested = true;
+        await RefreshTableAsync();
+    }
+
+    private async Task RefreshTableAsync()
+    {
+        if (!_showTable || _module is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _rows = await _module.InvokeAsync<WireRow[]>("rows", _id, TableRows);
+        }
+        catch (JSDisconnectedException)
+        {
+            return;
+        }
+
+        _renderRequested = true;
+        StateHasChanged();
+    }
+
+    private async Task InvokeSafelyAsync(string identifier, params object?[] args)
+    {
+        try
+        {
+            await _module!.InvokeVoidAsync(identifier, args);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone; the chart went with the page.
+        }
+    }
+
+    private string ValueText(double? value) => value is not { } v ? "—" : Unit switch
+    {
+        ChartUnit.Percent => v.ToString("0.0", CultureInfo.InvariantCulture) + "%",
+        ChartUnit.Milliseconds => v.ToString("0", CultureInfo.InvariantCulture) + " ms",
+        ChartUnit.PerSecond => v.ToString("0.0", CultureInfo.InvariantCulture) + "/s",
+        _ => v.ToString("0", CultureInfo.InvariantCulture),
+    };
+
+    private static string TimeText(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_pendingGate)
+        {
+            _disposed = true;
+            _flushTimer?.Dispose();
+            _flushTimer = null;
+        }
+
+        if (_module is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_created)
+            {
+                await _module.InvokeVoidAsync("destroy", _id);
+            }
+
+            await _module.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser closed the page: nothing to destroy.
+        }
+    }
+}
