@@ -45,6 +45,7 @@ public static class TelemetryRegistration
         services.AddSingleton<MetricRollupWriter>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<LiveFeedWorker>();
+        services.AddSingleton<SeriesHistory>();
         return services;
     }
 }
