@@ -56,7 +56,7 @@ public static class CanaryMarks
             {
                 VerdictOutcome.Pass => ("pass", ChartMarkKind.Pass),
                 VerdictOutcome.Fail => ("fail", ChartMarkKind.Fail),
-                _ => ("insufficient data", ChartMarkKind.Inconclusive),
+                _ => ("insufficient", ChartMarkKind.Inconclusive),
             };
             marks.Add(new($"verdict-{v.Id}", new ChartMark(v.At, label, kind, $"Verdict {v.Id}, step {v.Step + 1} at {v.TrafficPercent}%: {v.Summary}")));
         }

@@ -27,6 +27,9 @@ public sealed partial class CanaryReport : IAsyncDisposable
     private readonly TimeSeriesChart?[] _charts = new TimeSeriesChart?[CanaryMetric.All.Count];
     private readonly HashSet<string> _sentMarks = [];
     private readonly Queue<LiveSecond> _buffered = new();
+
+    /// <summary>Whether the new (0) and the stable (1) version have had a request on the charts yet.</summary>
+    private readonly bool[] _served = new bool[2];
     private IReadOnlyList<ChartPoint>[] _initial = [];
     private IReadOnlyList<ChartMark> _initialMarks = [];
     private IReadOnlyList<ChartSeries> _series = [];
@@ -79,7 +82,10 @@ public sealed partial class CanaryReport : IAsyncDisposable
 
         var target = await LoadAsync(_target, now);
         var baseline = _stable is { } key ? await LoadAsync(key, now) : [];
-        _initial = [.. CanaryMetric.All.Select(m => (IReadOnlyList<ChartPoint>)[.. Points(m, 0, target), .. Points(m, 1, baseline)])];
+        HashSet<DateTime> busy = [.. target.Concat(baseline).Where(h => h.Point.Requests > 0).Select(h => h.Point.Timestamp)];
+        _initial = [.. CanaryMetric.All.Select(m => (IReadOnlyList<ChartPoint>)[.. Points(m, 0, target, busy), .. Points(m, 1, baseline, busy)])];
+        _served[0] = target.Any(h => h.Point.Requests > 0);
+        _served[1] = baseline.Any(h => h.Point.Requests > 0);
 
         var marks = CanaryMarks.Of(d);
         _initialMarks = [.. marks.Select(m => m.Mark)];
@@ -128,16 +134,31 @@ public sealed partial class CanaryReport : IAsyncDisposable
         return End is { } last ? [.. points.Where(p => p.Point.Timestamp <= last)] : points;
     }
 
-    private static IEnumerable<ChartPoint> Points(CanaryMetric metric, int series, IReadOnlyList<HistoryPoint> history)
+    private static IEnumerable<ChartPoint> Points(CanaryMetric metric, int series, IReadOnlyList<HistoryPoint> history, HashSet<DateTime> busy)
     {
+        var served = false;
         foreach (var h in history)
         {
-            if (metric.Value(h.Point, h.Seconds) is { } value)
+            if (PointOf(metric, series, h.Point, h.Seconds, gap: !served || !busy.Contains(h.Point.Timestamp)) is { } point)
             {
-                yield return new ChartPoint(series, h.Point.Timestamp, value);
+                yield return point;
             }
+
+            served |= h.Point.Requests > 0;
         }
     }
+
+    /// <summary>
+    /// The chart point of a version's second (or minute). Without requests a ratio has no value. It is a gap (null)
+    /// before the version's first request and in a second when neither version served: the time axis then still spans
+    /// the whole deployment up to now, so its marks stay on the chart. In a second only the other version served, the
+    /// point is left out and the line joins the seconds that were measured: a 10% canary would otherwise be drawn as
+    /// scattered single seconds, which a line without markers does not show.
+    /// </summary>
+    private static ChartPoint? PointOf(CanaryMetric metric, int series, MetricPoint point, int seconds, bool gap) =>
+        metric.Value(point, seconds) is { } value ? new ChartPoint(series, point.Timestamp, value)
+        : gap ? new ChartPoint(series, point.Timestamp, null)
+        : null;
 
     private async Task OnSecondAsync(LiveSecond second)
     {
@@ -159,30 +180,35 @@ public sealed partial class CanaryReport : IAsyncDisposable
 
         var seconds = _buffered.ToList();
         _buffered.Clear();
+        var points = CanaryMetric.All.Select(_ => new List<ChartPoint>(seconds.Count * 2)).ToList();
+        foreach (var s in seconds)
+        {
+            Add(points, 0, s, _target);
+            if (_stable is { } stable)
+            {
+                Add(points, 1, s, stable);
+            }
+        }
+
         for (var i = 0; i < CanaryMetric.All.Count; i++)
         {
-            var metric = CanaryMetric.All[i];
-            var points = new List<ChartPoint>(seconds.Count * 2);
-            foreach (var s in seconds)
-            {
-                Add(points, metric, 0, s, _target);
-                if (_stable is { } stable)
-                {
-                    Add(points, metric, 1, s, stable);
-                }
-            }
-
-            await _charts[i]!.AppendAsync(points);
+            await _charts[i]!.AppendAsync(points[i]);
         }
     }
 
-    private static void Add(List<ChartPoint> points, CanaryMetric metric, int series, LiveSecond second, SeriesKey key)
+    private void Add(List<List<ChartPoint>> points, int series, LiveSecond second, SeriesKey key)
     {
         var point = second.For(key) ?? new MetricPoint(second.At, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        if (metric.Value(point, 1) is { } value)
+        var idle = second.For(_target) is null && (_stable is not { } stable || second.For(stable) is null);
+        for (var i = 0; i < CanaryMetric.All.Count; i++)
         {
-            points.Add(new ChartPoint(series, second.At, value));
+            if (PointOf(CanaryMetric.All[i], series, point, 1, gap: !_served[series] || idle) is { } chartPoint)
+            {
+                points[i].Add(chartPoint);
+            }
         }
+
+        _served[series] |= point.Requests > 0;
     }
 
     public async ValueTask DisposeAsync()
