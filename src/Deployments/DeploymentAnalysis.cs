@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ModelRegistry.Dashboard.Deployments.Verdicts;
 using ModelRegistry.Dashboard.Telemetry;
 
@@ -63,6 +64,14 @@ public sealed record DeploymentAnalysis(
     double JudgeOnArrivalSeconds)
 {
     /// <summary>
+    /// Every check of the judgement now (<paramref name="Outcome"/>'s evidence: both versions' figures, the limit, the
+    /// test): the page's canary report table and its relative limit lines. Not on the wire: the API keeps its
+    /// <c>analysis</c> shape, and a stored verdict's <c>checks</c> carry the same breakdown.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<MetricCheck> Checks { get; init; } = [];
+
+    /// <summary>
     /// The analysis of <paramref name="deployment"/> at <paramref name="now"/>, or null once it has finished. Reads the
     /// step's window exactly as the orchestrator's judgement does: every request since the second the step started.
     /// </summary>
@@ -113,7 +122,10 @@ public sealed record DeploymentAnalysis(
         return new DeploymentAnalysis(
             now, phase, deployment.CurrentStep + 1, deployment.Steps.Count, deployment.TrafficPercent, started, Round(into), length is { } l ? Round(l) : null,
             left is { } r ? Round(r) : null, canary, baseline, deployment.Guard.MinSamples, live?.Outcome, live?.Summary,
-            lastPass, next, next is { } n ? Round(Math.Max(0, (n - now).TotalSeconds)) : null, options.JudgeOnArrivalSeconds);
+            lastPass, next, next is { } n ? Round(Math.Max(0, (n - now).TotalSeconds)) : null, options.JudgeOnArrivalSeconds)
+        {
+            Checks = live?.Checks ?? [],
+        };
     }
 
     private static double Round(double seconds) => Math.Round(seconds, 1);

@@ -18,6 +18,10 @@ const markColours = {
     restart: '#9e9e9e',
 };
 
+// Label rows under the top of the plot: a verdict is stored a second after the shift it judges, and a rollback a
+// second after the verdict that caused it; on one row their labels would cover each other.
+const markRows = { pass: 1, fail: 1, inconclusive: 1, pause: 2, resume: 2 };
+
 const units = {
     percent: { suffix: '%', decimals: 1 },
     milliseconds: { suffix: ' ms', decimals: 0 },
@@ -44,7 +48,7 @@ function xAnnotation(state, mark) {
             text: mark.label,
             borderColor: colour,
             orientation: 'horizontal',
-            offsetY: -4,
+            offsetY: -4 + 18 * (markRows[mark.kind] ?? 0),
             style: { color: '#fff', background: colour, fontSize: '11px', cssClass: `tsc-mark tsc-mark-${mark.kind}` },
             mouseEnter: (_, event) => showTip(state, mark, event),
             mouseLeave: () => hideTip(state),
@@ -52,7 +56,9 @@ function xAnnotation(state, mark) {
     };
 }
 
-function yAnnotation(threshold) {
+// Labels alternate sides: two limits close together (an absolute one and a relative one) stay readable.
+function yAnnotation(threshold, index) {
+    const right = index % 2 === 1;
     return {
         y: threshold.y,
         borderColor: '#d32f2f',
@@ -60,9 +66,9 @@ function yAnnotation(threshold) {
         label: {
             text: threshold.label,
             borderColor: '#d32f2f',
-            position: 'left',
-            textAnchor: 'start',
-            offsetX: 8,
+            position: right ? 'right' : 'left',
+            textAnchor: right ? 'end' : 'start',
+            offsetX: right ? -8 : 8,
             style: { color: '#fff', background: '#d32f2f', fontSize: '11px', cssClass: 'tsc-threshold' },
         },
     };
@@ -131,7 +137,7 @@ function options(state, config) {
         },
         annotations: {
             xaxis: sparkline ? [] : state.marks.map(m => xAnnotation(state, m)),
-            yaxis: sparkline ? [] : state.thresholds.map(yAnnotation),
+            yaxis: sparkline ? [] : state.thresholds.map((t, i) => yAnnotation(t, i)),
         },
         noData: { text: config.emptyText ?? 'Waiting for traffic…' },
     };

@@ -18,7 +18,7 @@ public sealed class DeploymentDetailTests : DashboardTestContext
         var cut = RenderDetail(canary.Id);
         cut.WaitForAssertion(() => Assert.Equal("progressing", Text(cut, "deployment-status")));
 
-        await cut.Find("[data-testid=pause]").ClickAsync(new());
+        await ClickAsync(cut, "pause");
 
         cut.WaitForAssertion(() =>
         {
@@ -30,7 +30,7 @@ public sealed class DeploymentDetailTests : DashboardTestContext
         Assert.Equal(DeploymentStatus.Paused, paused.Status);
         Assert.Equal(OperatorName, paused.UpdatedBy);
 
-        await cut.Find("[data-testid=resume]").ClickAsync(new());
+        await ClickAsync(cut, "resume");
 
         cut.WaitForAssertion(() =>
         {
@@ -70,7 +70,7 @@ public sealed class DeploymentDetailTests : DashboardTestContext
 
         await OtherServerDeployments().PromoteAsync(new Actor("alice", ActorRole.Operator), canary.Id, full: false, cancellationToken: Cancellation);
         Assert.Equal("10% of traffic on 1.1.0", Text(cut, "traffic-percent"));
-        await cut.Find("[data-testid=pause]").ClickAsync(new());
+        await ClickAsync(cut, "pause");
         var current = await Deployments.GetAsync(canary.Id, Cancellation);
 
         cut.WaitForAssertion(() =>
@@ -136,7 +136,7 @@ public sealed class DeploymentDetailTests : DashboardTestContext
         var cut = RenderDetail(canary.Id);
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=verdicts] tbody tr")));
-        Assert.Equal(["When", "Step", "Outcome", "Canary samples", "Baseline samples", "Window", "Summary"],
+        Assert.Equal(["When", "Step", "Outcome", "Canary samples", "Baseline samples", "Window", "Summary", "Checks"],
             cut.FindAll("[data-testid=verdicts] thead th").Select(th => Normalize(th.TextContent)));
         var cells = cut.FindAll("[data-testid=verdicts] tbody tr td").Select(td => Normalize(td.TextContent)).ToList();
         Assert.Equal("1 of 3 · 10%", cells[1]);
@@ -145,6 +145,26 @@ public sealed class DeploymentDetailTests : DashboardTestContext
         Assert.Equal($"{verdict.WindowFrom:HH:mm:ss}–{verdict.WindowFrom.AddSeconds(verdict.WindowSeconds):HH:mm:ss} UTC ({verdict.WindowSeconds} s)", cells[5]);
         Assert.Contains("traffic shifted", cut.FindAll("[data-testid=event-kind]").Select(e => e.TextContent));
         Assert.Contains("last 60 s", Text(cut, "side-by-side-window"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Clicks a button of the page, finding it again if the page re-rendered between finding and clicking (it does
+    /// every second, and on every change it follows): the click then goes to the button as it is now.
+    /// </summary>
+    private static async Task ClickAsync(IRenderedComponent<ContainerFragment> cut, string testId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await cut.Find($"[data-testid={testId}]").ClickAsync(new());
+                return;
+            }
+            catch (UnknownEventHandlerIdException) when (attempt < 5)
+            {
+                // Re-rendered in between: find it again.
+            }
+        }
     }
 
     private IRenderedComponent<ContainerFragment> RenderDetail(long id) =>

@@ -23,6 +23,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
 
     private readonly string _id = $"tsc-{Guid.NewGuid():N}";
     private readonly List<WirePoint> _pending = [];
+    private readonly List<WireMark> _pendingMarks = [];
     private readonly Lock _pendingGate = new();
     private ElementReference _element;
     private IJSObjectReference? _module;
@@ -106,11 +107,22 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         return _created ? FlushOrScheduleAsync() : Task.CompletedTask;
     }
 
-    /// <summary>Adds vertical marks (a traffic shift, a verdict, a rollback…).</summary>
+    /// <summary>Adds vertical marks (a traffic shift, a verdict, a rollback…); before the chart exists they are drawn when it is created.</summary>
     public async Task AnnotateAsync(IReadOnlyList<ChartMark> marks)
     {
-        if (marks.Count == 0 || !_created || _module is null || _disposed)
+        if (marks.Count == 0 || _disposed)
         {
+            return;
+        }
+
+        if (!_created || _module is null)
+        {
+            // A mark that arrives while the chart is still being created (its module loading) must not be lost.
+            lock (_pendingGate)
+            {
+                _pendingMarks.AddRange(marks.Select(WireMark.From));
+            }
+
             return;
         }
 
@@ -123,6 +135,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         lock (_pendingGate)
         {
             _pending.Clear();
+            _pendingMarks.Clear();
         }
 
         InitialPoints = points;
@@ -189,10 +202,13 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         }
 
         List<WirePoint> points;
+        List<WireMark> marks;
         lock (_pendingGate)
         {
             points = [.. InitialPoints.Select(WirePoint.From), .. _pending];
             _pending.Clear();
+            marks = [.. InitialMarks.Select(WireMark.From), .. _pendingMarks];
+            _pendingMarks.Clear();
         }
 
         _dark = DarkMode;
@@ -207,7 +223,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             EmptyText,
             [.. Series.Select(s => new WireSeries(s.Name, s.Colour))],
             points,
-            [.. InitialMarks.Select(WireMark.From)],
+            marks,
             [.. Thresholds.Select(t => new WireThreshold(t.Value, t.Label))]);
         await _module.InvokeVoidAsync("create", _element, config);
         _created = true;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using ModelRegistry.Dashboard.Components.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Dialogs;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
@@ -11,8 +12,8 @@ using MudBlazor;
 namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
 
 /// <summary>
-/// One deployment: progress, the live route, new-vs-stable figures and the live analysis each second, the verdicts
-/// with their evidence, and the commands. Follows deployment and route changes live; a refused command shows the engine's reason.
+/// One deployment: progress, the live route, new-vs-stable figures, the canary report (live charts since the deployment
+/// began and the judgement check by check), the live analysis each second, the verdicts with their evidence, and the commands. Follows deployment and route changes live; a refused command shows the engine's reason.
 /// </summary>
 public sealed partial class DeploymentDetail
 {
@@ -22,6 +23,8 @@ public sealed partial class DeploymentDetail
     private DeploymentAnalysis? _analysis;
     private RouteInfo? _route;
     private bool _notFound;
+    private VerdictInfo? _selectedVerdict;
+    private CanaryJudgement _report = CanaryJudgement.None;
 
     /// <summary>Who is looking: the commands are offered to operators; the engine checks again on every one.</summary>
     private Actor? _actor;
@@ -101,6 +104,7 @@ public sealed partial class DeploymentDetail
         }
 
         _analysis = Deployments.Analyze(d);
+        _report = CanaryJudgement.Of(d, _analysis, _selectedVerdict);
         var figures = new List<(string, MetricsSummary)> { ($"{d.ToVersion} (new)", Metrics.Summarize(new SeriesKey(d.Environment, d.Model, d.ToVersion), FigureWindow)) };
         if (d.FromVersion is { } stable)
         {
@@ -108,6 +112,15 @@ public sealed partial class DeploymentDetail
         }
 
         _figures = figures;
+    }
+
+    private void SelectVerdict(VerdictInfo? verdict)
+    {
+        _selectedVerdict = verdict;
+        if (_deployment is { } d)
+        {
+            _report = CanaryJudgement.Of(d, _analysis, verdict);
+        }
     }
 
     private async Task RunAsync(Func<Actor, Task> command)
