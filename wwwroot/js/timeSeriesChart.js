@@ -215,10 +215,13 @@ export function append(id, points) {
     mark(state);
 }
 
-export function reset(id, points, marks) {
+export function reset(id, points, marks, windowMs) {
     const state = charts.get(id);
     if (!state) {
         return;
+    }
+    if (windowMs !== undefined) {
+        state.windowMs = windowMs;
     }
     state.data = state.series.map(() => []);
     state.marks = [...marks];
