@@ -9,7 +9,7 @@ namespace ModelRegistry.Dashboard.Components.Pages.Metrics;
 public sealed record KeyedMark(string Key, ChartMark Mark);
 
 /// <summary>
-/// The marks on the Metrics page's time axis for one model in one environment: deployments (launch, traffic shifts,
+/// The marks on the Metrics page's time axis for one model in one environment: deployments (first and later traffic shifts,
 /// success, rollback, failure) from their timelines, and alert firings. Read from the engine once per range, and again
 /// only when the change notifier says a deployment or an alert of this model changed.
 /// </summary>
@@ -25,7 +25,12 @@ public sealed class MetricsMarks(DeploymentService deployments, AlertService ale
         foreach (var summary in summaries.Where(d => (d.FinishedAt ?? DateTime.MaxValue) >= from && d.UpdatedAt >= from).Take(MaxDeployments))
         {
             var deployment = await deployments.GetAsync(summary.Id, cancellationToken);
-            marks.AddRange(deployment.Events.Where(e => e.At >= from).Select(e => Of(deployment, e)).OfType<KeyedMark>());
+            // A rollback writes "rolling back", its shift to 0% and "rolled back": one mark, at its start.
+            var rollback = deployment.Events.FirstOrDefault(e => e.Kind == DeploymentEventKind.RolledBack)?.Id ?? long.MaxValue;
+            var firstShift = deployment.Events.FirstOrDefault(e => e.Kind == DeploymentEventKind.TrafficShifted)?.Id;
+            marks.AddRange(deployment.Events
+                .Where(e => e.At >= from && (e.Id <= rollback || e.Kind is not (DeploymentEventKind.TrafficShifted or DeploymentEventKind.RolledBack)))
+                .Select(e => Of(deployment, e, e.Id == firstShift)).OfType<KeyedMark>());
         }
 
         var fired = await alerts.ListAsync(model: model, environment: environment, pageSize: 500, cancellationToken: cancellationToken);
@@ -33,12 +38,16 @@ public sealed class MetricsMarks(DeploymentService deployments, AlertService ale
         return [.. marks.OrderBy(m => m.Mark.At)];
     }
 
-    private static KeyedMark? Of(DeploymentInfo deployment, DeploymentEventInfo e)
+    /// <summary>
+    /// The mark of one timeline event, or null for the steps in between (health check, holding…). A deployment is marked
+    /// where its traffic first moves, not where it was created: the two are seconds apart and their labels would overlap.
+    /// </summary>
+    private static KeyedMark? Of(DeploymentInfo deployment, DeploymentEventInfo e, bool firstShift)
     {
         var version = deployment.ToVersion;
         (string Label, ChartMarkKind Kind)? mark = e.Kind switch
         {
-            DeploymentEventKind.Created => ($"Deploy {version}", ChartMarkKind.Deploy),
+            DeploymentEventKind.TrafficShifted when firstShift => ($"Deploy {version} {e.TrafficTo}%", ChartMarkKind.Deploy),
             DeploymentEventKind.TrafficShifted => ($"{e.TrafficTo}% → {version}", ChartMarkKind.Shift),
             DeploymentEventKind.Paused => ($"Paused {version}", ChartMarkKind.Pause),
             DeploymentEventKind.Resumed => ($"Resumed {version}", ChartMarkKind.Resume),

@@ -215,13 +215,9 @@ public sealed partial class MetricsPage
         var chartsKey = $"{_model}|{_environment}|{string.Join(',', versions.Select(v => v.Version))}";
         if (chartsKey == _chartsKey)
         {
-            foreach (var kind in MetricsChartKind.All)
-            {
-                if (_charts.TryGetValue(kind.TestId, out var chart))
-                {
-                    await chart.ResetAsync(_snapshot[kind], _marks, _range.Span);
-                }
-            }
+            var snapshot = _snapshot;
+            await Task.WhenAll(MetricsChartKind.All
+                .Select(kind => _charts.TryGetValue(kind.TestId, out var chart) ? chart.ResetAsync(snapshot[kind], _marks, _range.Span) : Task.CompletedTask));
         }
 
         // A new key re-creates the charts with this snapshot as their initial points.
@@ -252,13 +248,9 @@ public sealed partial class MetricsPage
             return;
         }
 
-        foreach (var (kind, points) in _snapshot.Points(second))
-        {
-            if (_charts.TryGetValue(kind.TestId, out var chart))
-            {
-                await chart.AppendAsync(points);
-            }
-        }
+        // The charts' updates go out together: one after another, five round trips a second fall behind a slow browser.
+        await Task.WhenAll(_snapshot.Points(second)
+            .Select(p => _charts.TryGetValue(p.Kind.TestId, out var chart) ? chart.AppendAsync(p.Points) : Task.CompletedTask));
     }
 
     private async Task AddNewMarksAsync()
@@ -276,10 +268,7 @@ public sealed partial class MetricsPage
         }
 
         _marks.AddRange(added);
-        foreach (var chart in _charts.Values)
-        {
-            await chart.AnnotateAsync(added);
-        }
+        await Task.WhenAll(_charts.Values.Select(chart => chart.AnnotateAsync(added)));
     }
 
     /// <summary>Each version's figures from the in-memory windows only: the routes are those last read (on a route change).</summary>

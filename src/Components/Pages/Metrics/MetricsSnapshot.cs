@@ -33,11 +33,17 @@ public sealed class MetricsSnapshot(IReadOnlyList<SeriesKey> versions)
         return snapshot;
     }
 
-    /// <summary>Whole steps up to the last completed minute: a minute still filling would read as a drop in the rate.</summary>
-    private static Task<IReadOnlyList<HistoryPoint>> HistoryAsync(SeriesHistory history, SeriesKey key, MetricsRange range, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Steps up to now; the last one, still filling, counts only the seconds it has had so far (else its rate would
+    /// read as a drop until the step completes).
+    /// </summary>
+    private static async Task<IReadOnlyList<HistoryPoint>> HistoryAsync(SeriesHistory history, SeriesKey key, MetricsRange range, DateTime now, CancellationToken cancellationToken)
     {
-        var to = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
-        return history.RangeAsync(key, to - range.Span, to, range.StepSeconds, cancellationToken);
+        var to = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var points = await history.RangeAsync(key, to - range.Span, to, range.StepSeconds, cancellationToken);
+        return [.. points.Select(p => p.Point.Timestamp.AddSeconds(p.Seconds) > to
+            ? p with { Seconds = Math.Max(1, (int)(to - p.Point.Timestamp).TotalSeconds) }
+            : p)];
     }
 
     /// <summary>Adds the seconds that arrived while the snapshot was loading (the chart keeps the newest of a repeated second).</summary>
