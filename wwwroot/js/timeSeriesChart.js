@@ -38,7 +38,7 @@ function format(unit, value) {
     return value.toFixed(u.decimals) + u.suffix;
 }
 
-function xAnnotation(state, mark) {
+function xAnnotation(state, mark, row) {
     const colour = markColours[mark.kind] ?? markColours.deploy;
     return {
         x: mark.x,
@@ -48,12 +48,34 @@ function xAnnotation(state, mark) {
             text: mark.label,
             borderColor: colour,
             orientation: 'horizontal',
-            offsetY: -4 + 18 * (markRows[mark.kind] ?? 0),
+            textAnchor: labelAnchor(state, mark.x),
+            offsetY: -4 + 20 * ((row + (markRows[mark.kind] ?? 0)) % 3),
             style: { color: '#fff', background: colour, fontSize: '11px', cssClass: `tsc-mark tsc-mark-${mark.kind}` },
             mouseEnter: (_, event) => showTip(state, mark, event),
             mouseLeave: () => hideTip(state),
         },
     };
+}
+
+// A label centred on a mark near the newest point (where live marks appear) would be cut off at the chart's right edge.
+function labelAnchor(state, x) {
+    const ends = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
+    if (!ends.length) {
+        return 'middle';
+    }
+    const oldest = Math.min(...ends);
+    const newest = Math.max(...ends);
+    return x > oldest + (newest - oldest) * 0.75 ? 'end' : 'middle';
+}
+
+// Marks close together in time (a deploy and its first verdict, a rollback a minute later on a 24 h axis) get their
+// labels on different rows rather than on top of each other: up to three rows, cycling.
+function labelRow(state, index) {
+    const xs = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
+    const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+    const x = state.marks[index].x;
+    const near = state.marks.filter((m, i) => i < index && Math.abs(m.x - x) < span * 0.12).length;
+    return near % 3;
 }
 
 // Labels alternate sides: two limits close together (an absolute one and a relative one) stay readable.
@@ -136,7 +158,7 @@ function options(state, config) {
             y: { formatter: value => format(config.unit, value) },
         },
         annotations: {
-            xaxis: sparkline ? [] : state.marks.map(m => xAnnotation(state, m)),
+            xaxis: sparkline ? [] : state.marks.map((m, i) => xAnnotation(state, m, labelRow(state, i))),
             yaxis: sparkline ? [] : state.thresholds.map((t, i) => yAnnotation(t, i)),
         },
         noData: { text: config.emptyText ?? 'Waiting for traffic…' },
@@ -221,10 +243,13 @@ export function append(id, points) {
     mark(state);
 }
 
-export function reset(id, points, marks) {
+export function reset(id, points, marks, windowMs) {
     const state = charts.get(id);
     if (!state) {
         return;
+    }
+    if (windowMs !== undefined) {
+        state.windowMs = windowMs;
     }
     state.data = state.series.map(() => []);
     state.marks = [...marks];

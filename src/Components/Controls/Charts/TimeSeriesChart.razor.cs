@@ -130,7 +130,10 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
     }
 
     /// <summary>Replaces every point and mark (a new range or another version picked); the chart itself is kept.</summary>
-    public async Task ResetAsync(IReadOnlyList<ChartPoint> points, IReadOnlyList<ChartMark> marks)
+    public Task ResetAsync(IReadOnlyList<ChartPoint> points, IReadOnlyList<ChartMark> marks) => ResetAsync(points, marks, Window);
+
+    /// <summary>Replaces every point and mark and the <see cref="Window"/> kept (a live range of another length, or a history range).</summary>
+    public async Task ResetAsync(IReadOnlyList<ChartPoint> points, IReadOnlyList<ChartMark> marks, TimeSpan? window)
     {
         lock (_pendingGate)
         {
@@ -140,9 +143,10 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
 
         InitialPoints = points;
         InitialMarks = marks;
+        Window = window;
         if (_created && _module is not null && !_disposed)
         {
-            await InvokeSafelyAsync("reset", _id, points.Select(WirePoint.From).ToArray(), marks.Select(WireMark.From).ToArray());
+            await InvokeSafelyAsync("reset", _id, points.Select(WirePoint.From).ToArray(), marks.Select(WireMark.From).ToArray(), WindowMs(window));
             _lastSent = Clock.GetUtcNow();
             await RefreshTableAsync();
         }
@@ -219,7 +223,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             WireMark.JsName(Unit.ToString()),
             Sparkline,
             _dark,
-            Window is { } window ? (long)window.TotalMilliseconds : null,
+            WindowMs(Window),
             EmptyText,
             [.. Series.Select(s => new WireSeries(s.Name, s.Colour))],
             points,
@@ -304,6 +308,8 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             // The circuit is gone; the chart went with the page.
         }
     }
+
+    private static long? WindowMs(TimeSpan? window) => window is { } w ? (long)w.TotalMilliseconds : null;
 
     private string ValueText(double? value) => value is not { } v ? "—" : Unit switch
     {
