@@ -1,21 +1,27 @@
 using Microsoft.AspNetCore.Components;
 using ModelRegistry.Dashboard.Audit;
+using ModelRegistry.Dashboard.Components.Controls.Sparklines;
 using ModelRegistry.Dashboard.Components.Dialogs;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Telemetry;
 using MudBlazor;
 
 namespace ModelRegistry.Dashboard.Components.Pages.Models;
 
-/// <summary>One model: its routes, versions (newest first, with compatibility against what each environment serves) and timeline.</summary>
+/// <summary>
+/// One model: its routes (each serving version with its live requests/s and error-rate sparklines), versions (newest
+/// first, with compatibility against what each environment serves) and timeline.
+/// </summary>
 public sealed partial class ModelDetail
 {
     private ModelDetails? _model;
     private IReadOnlyList<AuditRecord> _timeline = [];
     private bool _notFound;
     private List<BreadcrumbItem> _breadcrumbs = [];
+    private SparklineGroup? _sparklines;
 
     [Parameter]
     public required string Name { get; set; }
@@ -37,6 +43,15 @@ public sealed partial class ModelDetail
 
     [Inject]
     public required CurrentActor CurrentActor { get; init; }
+
+    [Inject]
+    public required LiveFeed Feed { get; init; }
+
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        _sparklines = SparklineGroup.Start(Feed, InvokeAsync, DispatchExceptionAsync);
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -104,5 +119,15 @@ public sealed partial class ModelDetail
         }
 
         await LoadAsync();
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (_sparklines is not null)
+        {
+            await _sparklines.DisposeAsync();
+        }
+
+        await base.DisposeAsyncCore();
     }
 }
