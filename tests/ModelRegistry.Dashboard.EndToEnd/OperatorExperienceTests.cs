@@ -9,6 +9,8 @@ namespace ModelRegistry.Dashboard.EndToEnd;
 /// <summary>What a new operator runs into first: a phone-sized screen, dark mode, and the wizard by keyboard.</summary>
 public sealed class OperatorExperienceTests : EndToEndTest
 {
+    private static readonly int[] CanarySteps = [10, 50, 100];
+
     private static readonly BrowserNewContextOptions Phone = new() { ViewportSize = new ViewportSize { Width = 390, Height = 844 } };
 
     [Fact]
@@ -20,7 +22,7 @@ public sealed class OperatorExperienceTests : EndToEndTest
         using var created = await http.PostAsJsonAsync("/api/v1/deployments", new
         {
             model = "code-assist", version = "1.0.0", environment = "staging", strategy = "canary",
-            canary = new { steps = new[] { 10, 50, 100 }, stepSeconds = 600 }, acknowledgeBreakingChange = true,
+            canary = new { steps = CanarySteps, stepSeconds = 600 }, acknowledgeBreakingChange = true,
         }, ct);
         created.EnsureSuccessStatusCode();
         var deploymentId = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
