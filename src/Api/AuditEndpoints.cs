@@ -10,10 +10,10 @@ internal static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", (AuditLog audit, string? model, string? environment, string? actor, string? version, DateTime? from, DateTime? to, int? page, int? pageSize, CancellationToken ct) =>
-                audit.QueryAsync(new AuditQuery(model, environment, actor, version, from?.ToUniversalTime(), to?.ToUniversalTime(), page ?? 1, pageSize ?? 100), ct))
+        api.MapGet("/audit", (AuditLog audit, string? model, string? environment, string? actor, string? version, DateTime? from, DateTime? to, int? page, int? pageSize, string? action, CancellationToken ct) =>
+                audit.QueryAsync(new AuditQuery(model, environment, actor, version, from?.ToUniversalTime(), to?.ToUniversalTime(), page ?? 1, pageSize ?? 100, action), ct))
             .WithTags("Audit")
-            .WithSummary("Filter the audit log by model, environment, actor, version and time");
+            .WithSummary("Filter the audit log by model, environment, actor, version, action and time");
         return api;
     }
 }

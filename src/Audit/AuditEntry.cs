@@ -52,4 +52,13 @@ public static class AuditActions
     public const string DeploymentAborted = "deployment.aborted";
     public const string SnapshotTaken = "snapshot.taken";
     public const string SnapshotRestored = "snapshot.restored";
+
+    /// <summary>Every action, in the order the audit page offers them as a filter.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ModelRegistered, ModelUpdated, VersionRegistered, VersionUpdated, RouteChanged, RouteRemoved,
+        DeploymentCreated, DeploymentPromoted, DeploymentPaused, DeploymentResumed, DeploymentRolledBack, DeploymentSucceeded,
+        DeploymentFailed, DeploymentAborted, SnapshotTaken, SnapshotRestored,
+        AlertRuleCreated, AlertRuleUpdated, AlertRuleDeleted, AlertAcknowledged,
+    ];
 }

@@ -46,6 +46,11 @@ public sealed class AuditLog(IDbContextFactory<RegistryDbContext> dbFactory, Tim
     public async Task<Paged<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, maxPageSize: 500);
+        if (query.From is { } earliest && query.To is { } latest && earliest > latest)
+        {
+            throw new ValidationFailedException("from", "'from' must not be after 'to'.");
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Model))
@@ -66,6 +71,11 @@ public sealed class AuditLog(IDbContextFactory<RegistryDbContext> dbFactory, Tim
         if (!string.IsNullOrWhiteSpace(query.Version))
         {
             entries = entries.Where(e => e.Version == query.Version);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            entries = entries.Where(e => e.Action == query.Action);
         }
 
         if (query.From is { } from)

@@ -8,7 +8,8 @@ public sealed record AuditQuery(
     DateTime? From = null,
     DateTime? To = null,
     int Page = 1,
-    int PageSize = 100);
+    int PageSize = 100,
+    string? Action = null);
 
 public sealed record AuditRecord(
     long Id,

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using ModelRegistry.Dashboard.Components;
-using MudBlazor;
+using ModelRegistry.Dashboard.Components.Layout;
 using MudBlazor.Services;
 
 namespace ModelRegistry.Dashboard.Hosting;
@@ -27,11 +27,7 @@ public static class HostingRegistration
     public static IHostApplicationBuilder AddDashboardUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices(o =>
-        {
-            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
-            o.SnackbarConfiguration.VisibleStateDuration = 6000;
-        });
+        builder.Services.AddMudServices(o => DashboardSnackbars.Configure(o.SnackbarConfiguration));
         return builder;
     }
 

@@ -25,7 +25,8 @@ public sealed class CatalogueFlowTests : EndToEndTest
         await dialog.GetByTestId("model-tags").FillAsync("risk, realtime");
         await dialog.GetByTestId("submit").ClickAsync();
 
-        await Expect(operatorPage.GetByTestId("catalogue")).ToContainTextAsync("fraud-scorer");
+        // The new model opens at once; the other tab's list gains it live.
+        await Expect(operatorPage).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/models/fraud-scorer$"));
         await Expect(watcher.GetByTestId("catalogue")).ToContainTextAsync("fraud-scorer", new() { Timeout = 2_000 });
         Assert.Equal(0, navigations);
     }

@@ -16,7 +16,11 @@ public sealed partial class AlertRuleDialog
     private const string CooldownField = "cooldownSeconds";
     private const string ModelField = "model";
     private const string EnvironmentField = "environment";
-    private static readonly string[] Fields = [NameField, ThresholdField, WindowField, ForField, MinSamplesField, CooldownField, ModelField, EnvironmentField];
+    private static readonly Dictionary<string, string> Fields = new()
+    {
+        [NameField] = "Name", [ThresholdField] = "Threshold", [WindowField] = "Window (s)", [ForField] = "For (s)", [MinSamplesField] = "Minimum requests",
+        [CooldownField] = "Cooldown (s)", [ModelField] = "Model", [EnvironmentField] = "Environment",
+    };
 
     private string? _name;
     private AlertMetric _metric = AlertMetric.ErrorRate;

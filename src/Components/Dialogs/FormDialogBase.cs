@@ -13,8 +13,14 @@ public abstract class FormDialogBase : ComponentBase
 
     protected bool Saving { get; private set; }
 
-    /// <summary>Validates <paramref name="form"/> when there is one, then runs <paramref name="save"/>.</summary>
-    protected async Task SaveAsync(MudForm? form, IReadOnlyCollection<string> fields, Func<Task> save)
+    /// <summary>A form without fields of its own for the engine's messages: they all show above it.</summary>
+    protected static IReadOnlyDictionary<string, string> NoFields { get; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Validates <paramref name="form"/> when there is one, then runs <paramref name="save"/>; <paramref name="fields"/>
+    /// maps the engine's field names to the form's labels.
+    /// </summary>
+    protected async Task SaveAsync(MudForm? form, IReadOnlyDictionary<string, string> fields, Func<Task> save)
     {
         Errors.Clear();
         if (form is not null)

@@ -13,7 +13,10 @@ public sealed partial class RegisterModelDialog
     private const string DescriptionField = "description";
     private const string OwnerField = "owner";
     private const string TagsField = "tags";
-    private static readonly string[] Fields = [NameField, DisplayNameField, DescriptionField, OwnerField, TagsField];
+    private static readonly Dictionary<string, string> Fields = new()
+    {
+        [NameField] = "Name", [DisplayNameField] = "Display name", [DescriptionField] = "Description", [OwnerField] = "Owner", [TagsField] = "Tags",
+    };
 
     private MudForm? _form;
     private string _name = "";
@@ -32,7 +35,8 @@ public sealed partial class RegisterModelDialog
     public required CurrentActor CurrentActor { get; init; }
 
     // Empty is left to Required, which speaks only on submit, so an untouched form shows no errors.
-    private static string? ValidateName(string? name) => string.IsNullOrEmpty(name) ? null : RegistryRules.ModelNameProblem(name);
+    private static string? ValidateName(string? name) =>
+        string.IsNullOrEmpty(name) || RegistryRules.ModelNameProblem(name) is not { } problem ? null : OperatorWords.Rephrase(problem, Fields);
 
     private void Cancel() => Dialog.Cancel();
 

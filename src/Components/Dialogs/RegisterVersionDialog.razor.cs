@@ -18,8 +18,11 @@ public sealed partial class RegisterVersionDialog
     private const string ContextWindowField = "metadata.contextWindow";
     private const string InputPriceField = "metadata.inputPricePer1k";
     private const string OutputPriceField = "metadata.outputPricePer1k";
-    private static readonly string[] Fields =
-        [VersionField, EndpointField, ChangelogField, ProviderField, ContextWindowField, InputPriceField, OutputPriceField];
+    private static readonly Dictionary<string, string> Fields = new()
+    {
+        [VersionField] = "Version", [EndpointField] = "Endpoint", [ChangelogField] = "Changelog", [ProviderField] = "Provider / runtime",
+        [ContextWindowField] = "Context window (tokens)", [InputPriceField] = "Input price per 1k tokens", [OutputPriceField] = "Output price per 1k tokens",
+    };
 
     private MudForm? _form;
     private string _version = "";
@@ -29,6 +32,7 @@ public sealed partial class RegisterVersionDialog
     private int? _contextWindow;
     private decimal? _inputPrice;
     private decimal? _outputPrice;
+    private string? _previous;
 
     [CascadingParameter]
     public required IMudDialogInstance Dialog { get; set; }
@@ -36,7 +40,7 @@ public sealed partial class RegisterVersionDialog
     [Parameter, EditorRequired]
     public required string Model { get; set; }
 
-    /// <summary>The newest registered version, if any, to compare the new number with.</summary>
+    /// <summary>The newest registered version as the opener knows it; the dialog looks up the newest itself and uses this only when it finds none.</summary>
     [Parameter]
     public string? LatestVersion { get; set; }
 
@@ -50,26 +54,31 @@ public sealed partial class RegisterVersionDialog
     {
         get
         {
-            if (LatestVersion is null)
+            if (_previous is null)
             {
                 return "MAJOR.MINOR.PATCH[-prerelease], e.g. 1.0.0.";
             }
 
             if (!SemanticVersion.TryParse(_version, out _, out _))
             {
-                return $"Newest is {LatestVersion}. Same MAJOR = compatible.";
+                return $"Newest is {_previous}. Same MAJOR = compatible.";
             }
 
-            return Compatibility.Between(LatestVersion, _version).Reason;
+            return Compatibility.Between(_previous, _version.Trim()).Reason;
         }
     }
+
+    // Whoever opens the dialog may not know the newest version (or know one that was registered elsewhere since):
+    // the comparison is with the newest registered now, whether or not anything serves it.
+    protected override async Task OnInitializedAsync() =>
+        _previous = (await Versions.ListAsync(Model)).Select(v => v.Version).FirstOrDefault() ?? LatestVersion;
 
     // Empty is left to Required, which speaks only on submit, so an untouched form shows no errors.
     private static string? ValidateVersion(string? version) =>
         string.IsNullOrEmpty(version) || SemanticVersion.TryParse(version, out _, out var problem) ? null : problem;
 
     private static string? ValidateEndpoint(string? endpoint) =>
-        string.IsNullOrEmpty(endpoint) ? null : RegistryRules.EndpointProblem(endpoint);
+        string.IsNullOrEmpty(endpoint) || RegistryRules.EndpointProblem(endpoint) is not { } problem ? null : OperatorWords.Rephrase(problem, Fields);
 
     private void Cancel() => Dialog.Cancel();
 

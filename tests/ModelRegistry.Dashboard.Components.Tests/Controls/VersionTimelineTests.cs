@@ -2,6 +2,7 @@ using AngleSharp.Dom;
 using Bunit;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Components.Controls;
+using MudBlazor;
 
 namespace ModelRegistry.Dashboard.Components.Tests.Controls;
 
@@ -52,7 +53,7 @@ public sealed class VersionTimelineTests : DashboardTestContext
         Assert.Equal(["carol", "ci-bot"], items.Select(i => i.QuerySelector("[data-testid=timeline-actor]")!.TextContent).ToList());
         Assert.Contains("carol · 5 min ago", Normalize(items[0].TextContent), StringComparison.Ordinal);
         Assert.Contains("ci-bot · 3 h ago", Normalize(items[1].TextContent), StringComparison.Ordinal);
-        Assert.NotNull(items[0].QuerySelector($"[title='{Now.AddMinutes(-5).UtcDateTime:u}']"));
+        Assert.NotNull(items[0].QuerySelector("time[title='2026-11-26 11:55:00 UTC']"));
         Assert.EndsWith("“Canary healthy for 24 h.”", Normalize(items[0].TextContent), StringComparison.Ordinal);
         // A blank reason draws no empty quotes.
         Assert.DoesNotContain("“", items[1].TextContent, StringComparison.Ordinal);
@@ -66,6 +67,23 @@ public sealed class VersionTimelineTests : DashboardTestContext
         Assert.Contains("Nothing has happened to this model yet.", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=timeline]"));
     }
+
+    [Fact]
+    public void A_registered_version_is_marked_as_news_not_as_a_warning()
+    {
+        var cut = Render<VersionTimeline>(p => p.Add(t => t.Entries, [Entry(AuditActions.VersionRegistered, "support-chat@1.3.0", version: "1.3.0")]));
+
+        var item = cut.Find("[data-testid=timeline-item]");
+        var drawn = item.QuerySelectorAll("svg path").Select(p => p.GetAttribute("d")).ToList();
+        // NewReleases is a badge with an exclamation mark: read as "something is wrong" next to a rollback's red.
+        Assert.DoesNotContain(Shape(Icons.Material.Filled.NewReleases), drawn);
+        Assert.Contains(Shape(Icons.Material.Filled.LocalOffer), drawn);
+        Assert.Empty(item.QuerySelectorAll(".mud-warning, .mud-error, .mud-timeline-item-warning, .mud-timeline-item-error"));
+    }
+
+    /// <summary>The outline of a Material icon (its last path; the first is often the empty 24×24 box).</summary>
+    private static string Shape(string icon) =>
+        System.Text.RegularExpressions.Regex.Matches(icon, "d=\"([^\"]+)\"")[^1].Groups[1].Value;
 
     private static long _ids;
 

@@ -39,7 +39,7 @@ public sealed class AlertRuleDialogTests : DashboardTestContext
         InputOf(host, "rule-cooldown").Change("-1");
         await host.Find("[data-testid=submit]").ClickAsync(new());
 
-        host.WaitForAssertion(() => Assert.Contains("'cooldownSeconds' must be from 0 to 3600", FieldText(host, "rule-cooldown"), StringComparison.Ordinal));
+        host.WaitForAssertion(() => Assert.Contains("Cooldown (s) must be from 0 to 3600", FieldText(host, "rule-cooldown"), StringComparison.Ordinal));
         Assert.Empty(await AlertRules.ListAsync(Cancellation));
         Assert.False(dialog.Result.IsCompleted);
     }
@@ -53,8 +53,8 @@ public sealed class AlertRuleDialogTests : DashboardTestContext
 
         host.WaitForAssertion(() =>
         {
-            Assert.Contains("'name' is required", FieldText(host, "rule-name"), StringComparison.Ordinal);
-            Assert.Contains("'threshold' is required and must be a number ≥ 0", FieldText(host, "rule-threshold"), StringComparison.Ordinal);
+            Assert.Contains("Name is required", FieldText(host, "rule-name"), StringComparison.Ordinal);
+            Assert.Contains("Threshold is required and must be a number ≥ 0", FieldText(host, "rule-threshold"), StringComparison.Ordinal);
         });
         Assert.Empty(await AlertRules.ListAsync(Cancellation));
         Assert.False(dialog.Result.IsCompleted);

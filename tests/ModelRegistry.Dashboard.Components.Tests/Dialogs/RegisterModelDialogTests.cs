@@ -21,7 +21,7 @@ public sealed class RegisterModelDialogTests : DashboardTestContext
         host.WaitForAssertion(() =>
         {
             Assert.True(FieldHasError(host, "model-name"));
-            Assert.Contains("'name' must be 2–63 characters of lowercase letters, digits and hyphens", FieldText(host, "model-name"), StringComparison.Ordinal);
+            Assert.Contains("Name must be 2–63 characters of lowercase letters, digits and hyphens", FieldText(host, "model-name"), StringComparison.Ordinal);
         });
         Assert.Equal(0, await CountModelsAsync());
         Assert.False(dialog.Result.IsCompleted);

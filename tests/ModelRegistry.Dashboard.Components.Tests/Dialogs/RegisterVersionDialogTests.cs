@@ -63,7 +63,7 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         host.WaitForAssertion(() =>
         {
             Assert.True(FieldHasError(host, "version-endpoint"));
-            Assert.Contains("'endpoint' must be an absolute http or https URL", FieldText(host, "version-endpoint"), StringComparison.Ordinal);
+            Assert.Contains("Endpoint must be an absolute http or https URL", FieldText(host, "version-endpoint"), StringComparison.Ordinal);
         });
         Assert.Equal(["1.4.0"], await VersionNumbersAsync());
         Assert.False(dialog.Result.IsCompleted);
@@ -89,9 +89,9 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Without_a_latest_version_the_helper_text_shows_the_format()
+    public async Task For_a_model_without_versions_the_helper_text_shows_the_format()
     {
-        var (host, _) = await OpenAsync(latestVersion: null);
+        var (host, _) = await OpenAsync(latestVersion: null, seedVersion: false);
 
         InputOf(host, "version-number").Input("2.0.0");
 
@@ -125,7 +125,7 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task A_metadata_value_refused_by_the_engine_is_shown_on_its_field()
+    public async Task A_metadata_value_refused_by_the_engine_is_shown_on_its_field_by_its_label()
     {
         var (host, dialog) = await OpenAsync(latestVersion: "1.4.0");
 
@@ -137,7 +137,9 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         host.WaitForAssertion(() =>
         {
             Assert.True(FieldHasError(host, "version-context-window"));
-            Assert.Contains("'metadata.contextWindow' must be a positive number of tokens.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
+            // The API says 'metadata.contextWindow'; the operator sees the field's label.
+            Assert.Contains("Context window (tokens) must be a positive number of tokens.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
+            Assert.DoesNotContain("metadata.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
         });
         Assert.Equal(["1.4.0"], await VersionNumbersAsync());
         Assert.False(dialog.Result.IsCompleted);
@@ -166,10 +168,31 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         Assert.Equal(128_000, (await Versions.GetAsync(Model, "1.5.0", Cancellation)).Metadata.ContextWindow);
     }
 
-    private async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> OpenAsync(string? latestVersion)
+    [Fact]
+    public async Task As_soon_as_the_number_parses_its_compatibility_with_the_newest_version_shows_though_nothing_serves_it()
+    {
+        // Nothing is routed: 1.4.0 is only registered, and the opener did not say which version is newest.
+        var (host, _) = await OpenAsync(latestVersion: null);
+        Assert.Empty(host.FindAll("[data-testid=compatibility]"));
+
+        InputOf(host, "version-number").Input("2.");
+        Assert.Empty(host.FindAll("[data-testid=compatibility]"));
+
+        InputOf(host, "version-number").Input("2.0.0");
+        host.WaitForAssertion(() => Assert.Equal("breaking vs 1.4.0", Normalize(host.Find("[data-testid=compatibility]").TextContent)));
+
+        InputOf(host, "version-number").Input("1.5.0");
+        host.WaitForAssertion(() => Assert.Equal("compatible vs 1.4.0", Normalize(host.Find("[data-testid=compatibility]").TextContent)));
+    }
+
+    private async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> OpenAsync(string? latestVersion, bool seedVersion = true)
     {
         await SeedModelAsync(Model);
-        await SeedVersionAsync(Model, "1.4.0");
+        if (seedVersion)
+        {
+            await SeedVersionAsync(Model, "1.4.0");
+        }
+
         var host = RenderWithProviders();
         var dialogs = Services.GetRequiredService<IDialogService>();
         var parameters = new DialogParameters<RegisterVersionDialog>

@@ -120,7 +120,7 @@ public sealed class CatalogueTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Register_model_opens_the_dialog_and_the_new_model_is_listed()
+    public async Task Register_model_opens_the_dialog_and_then_the_new_model()
     {
         var host = RenderWithProviders(Page<CataloguePage>());
         host.WaitForAssertion(() =>
@@ -134,7 +134,7 @@ public sealed class CatalogueTests : DashboardTestContext
         host.WaitForAssertion(() =>
         {
             Assert.Empty(host.FindAll("[data-testid=register-model-dialog]"));
-            Assert.Equal(["support-chat"], host.FindAll("[data-testid=model-link]").Select(a => a.TextContent.Trim()).ToList());
+            Assert.EndsWith("/models/support-chat", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
         });
         var stored = await Models.GetAsync("support-chat", Cancellation);
         Assert.Equal(OperatorName, stored.CreatedBy);

@@ -32,9 +32,13 @@ public sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>Opens <paramref name="url"/> in a fresh context and waits until the Blazor circuit is interactive.</summary>
-    public async Task<IPage> OpenAsync(string url)
+    public Task<IPage> OpenAsync(string url) =>
+        OpenAsync(url, new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
+
+    /// <summary>Opens <paramref name="url"/> in a fresh context of its own (viewport, colour scheme…) and waits until it is interactive.</summary>
+    public async Task<IPage> OpenAsync(string url, BrowserNewContextOptions options)
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
+        var context = await Chromium.NewContextAsync(options);
         var page = await context.NewPageAsync();
         await page.GotoAsync(url);
         await page.Locator("[data-interactive='true']").WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });

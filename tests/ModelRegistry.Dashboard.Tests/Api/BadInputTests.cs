@@ -277,6 +277,7 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
     [InlineData("/api/v1/models?pageSize=0", "pageSize")]
     [InlineData("/api/v1/models?pageSize=201", "pageSize")]
     [InlineData("/api/v1/audit?page=0", "page")]
+    [InlineData("/api/v1/audit?from=2026-11-27T00:00:00Z&to=2026-11-26T00:00:00Z", "from")]
     public async Task Out_of_range_paging_is_400_naming_the_parameter(string url, string field)
     {
         var response = await _client.GetAsync(url, Ct);

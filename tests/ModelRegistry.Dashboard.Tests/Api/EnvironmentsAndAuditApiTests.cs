@@ -79,6 +79,20 @@ public sealed class EnvironmentsAndAuditApiTests(DashboardFactory factory) : ICl
     }
 
     [Fact]
+    public async Task The_audit_log_filters_by_action()
+    {
+        var model = Seed.UniqueName("acted");
+        await Seed.ModelAsync(_client, model);
+        await Seed.VersionAsync(_client, model, "1.0.0");
+
+        var audit = await (await _client.GetAsync($"/api/v1/audit?model={model}&action=version.registered", Ct)).ReadJsonAsync();
+
+        Assert.Equal(
+            [("version.registered", $"{model}@1.0.0")],
+            audit.GetProperty("items").EnumerateArray().Select(e => (e.GetProperty("action").GetString(), e.GetProperty("target").GetString())).ToList());
+    }
+
+    [Fact]
     public async Task Health_endpoint_answers_200_with_each_background_worker()
     {
         var response = await _client.GetAsync("/healthz", Ct);

@@ -105,8 +105,9 @@ public sealed partial class Catalogue
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: ModelSummary created })
         {
+            // The next thing to do with a new model is register its first version, on its own page.
             Snackbar.Add($"Model {created.Name} registered.", Severity.Success);
-            await ReloadAsync();
+            Navigation.NavigateTo($"/models/{Uri.EscapeDataString(created.Name)}");
         }
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using ModelRegistry.Dashboard.Components.Dialogs;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Deployments.Verdicts;
@@ -14,8 +16,21 @@ namespace ModelRegistry.Dashboard.Components.Pages.Deployments;
 /// (compatibility, protected environment, snapshot) → launch. The engine checks everything again on launch and its
 /// refusal is shown on the review step as it is.
 /// </summary>
-public sealed partial class DeploymentWizard
+public sealed partial class DeploymentWizard : IAsyncDisposable
 {
+    /// <summary>What the engine's refusals call the wizard's fields, in the words the wizard shows them with.</summary>
+    private static readonly Dictionary<string, string> FieldLabels = new()
+    {
+        ["model"] = "Model", ["version"] = "Version to deploy", ["environment"] = "Environment", ["strategy"] = "Strategy",
+        ["canary.steps"] = "Steps (% of traffic)", ["canary.stepSeconds"] = "Hold each step (seconds)", ["reason"] = "Reason",
+    };
+
+    /// <summary>API instructions that mean something to do on the review step.</summary>
+    private static readonly Dictionary<string, string> Phrases = new()
+    {
+        ["Set 'acknowledgeBreakingChange' to true"] = "Confirm that you accept the breaking change (the box above)",
+    };
+
     private static readonly (DeploymentStrategy Strategy, string TradeOff)[] StrategyTradeOffs =
     [
         (DeploymentStrategy.Canary, "Moves traffic in steps (10% → 50% → 100%), holding each while guard rules compare the new version with the stable one; rolls back by itself on a breach. Slowest, safest."),
@@ -41,6 +56,9 @@ public sealed partial class DeploymentWizard
     private string? _stepError;
     private string? _launchError;
     private bool _launching;
+    private readonly ElementReference[] _stepBodies = new ElementReference[5];
+    private bool _focusStep;
+    private IJSObjectReference? _focusModule;
 
     [SupplyParameterFromQuery(Name = "model")]
     public string? ModelFromQuery { get; set; }
@@ -69,6 +87,9 @@ public sealed partial class DeploymentWizard
     [Inject]
     public required TimeProvider Clock { get; init; }
 
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
     /// <summary>How far back a rollback of the same version into the same environment is worth a warning.</summary>
     private static readonly TimeSpan RecentRollbackWindow = TimeSpan.FromHours(24);
 
@@ -87,6 +108,57 @@ public sealed partial class DeploymentWizard
         {
             await OnModelChanged(model);
             _version = _versions.Any(v => v.Version == VersionFromQuery) ? VersionFromQuery : _version;
+        }
+    }
+
+    private Task<IEnumerable<string>> SearchModels(string? text, CancellationToken cancellationToken) =>
+        Task.FromResult<IEnumerable<string>>(string.IsNullOrWhiteSpace(text)
+            ? _models
+            : _models.Where(m => m.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase))
+                .OrderBy(m => m.StartsWith(text.Trim(), StringComparison.OrdinalIgnoreCase) ? 0 : 1));
+
+    private static string EnvironmentLabel(EnvironmentInfo environment) =>
+        environment.Protected ? $"{environment.Name} (protected)" : environment.Name;
+
+    private void OnStepChanged(int step)
+    {
+        _step = step;
+        _focusStep = true;
+    }
+
+    // After Next or Back the new step is only in the DOM once rendered: keyboard users continue in its first field
+    // instead of on a button that has just disappeared.
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_focusStep)
+        {
+            return;
+        }
+
+        _focusStep = false;
+        try
+        {
+            _focusModule ??= await JS.InvokeAsync<IJSObjectReference>("import", "./" + Assets["js/focus.js"]);
+            await _focusModule.InvokeAsync<bool>("focusFirstField", _stepBodies[_step]);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone; there is nobody to focus for.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_focusModule is not null)
+        {
+            try
+            {
+                await _focusModule.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser went first and took the module with it.
+            }
         }
     }
 
@@ -174,7 +246,7 @@ public sealed partial class DeploymentWizard
         }
         catch (OperationException refused)
         {
-            _launchError = refused.Message;
+            _launchError = OperatorWords.Rephrase(refused.Message, FieldLabels, Phrases);
         }
         finally
         {
