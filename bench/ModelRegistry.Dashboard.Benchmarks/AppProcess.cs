@@ -105,9 +105,10 @@ internal sealed class AppProcess : IAsyncDisposable
 
     /// <summary>
     /// The live managed heap: <c>dotnet-gcdump collect</c> forces a full blocking collection and walks what survived;
-    /// its report's "GC Heap bytes" is the total size of the reachable objects.
+    /// its report's "GC Heap bytes" is the total size of the reachable objects. <paramref name="keepAs"/>: where to keep
+    /// the dump (to compare object types between two stages with <c>dotnet-gcdump report</c>); null deletes it.
     /// </summary>
-    public async Task<long> LiveHeapBytesAsync()
+    public async Task<long> LiveHeapBytesAsync(string? keepAs = null)
     {
         var toolDirectory = Path.Combine(RepositoryRoot(), "bench", "ModelRegistry.Dashboard.Benchmarks");
         var dump = Path.Combine(Path.GetTempPath(), $"bench-dash-{Guid.NewGuid():N}.gcdump");
@@ -133,7 +134,14 @@ internal sealed class AppProcess : IAsyncDisposable
         }
         finally
         {
-            File.Delete(dump);
+            if (keepAs is null)
+            {
+                File.Delete(dump);
+            }
+            else
+            {
+                File.Move(dump, keepAs, overwrite: true);
+            }
         }
     }
 

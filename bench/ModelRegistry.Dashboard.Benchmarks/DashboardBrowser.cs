@@ -73,6 +73,9 @@ internal sealed partial class DashboardBrowser : IAsyncDisposable
         window.ApexCharts = class { constructor() { throw new Error('chart disabled by the benchmark'); } };
         """;
 
+    /// <summary>The frames are in the host page's HTML: they exist once it is parsed; each is then awaited on its own.</summary>
+    private static readonly PageGotoOptions Navigation = new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 180_000 };
+
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
     private readonly Uri _app;
@@ -122,7 +125,7 @@ internal sealed partial class DashboardBrowser : IAsyncDisposable
         _pages.Add((page, drawing));
         if (frames == 1)
         {
-            await page.GotoAsync(new Uri(_app, path).ToString());
+            await page.GotoAsync(new Uri(_app, path).ToString(), Navigation);
         }
         else
         {
@@ -136,13 +139,13 @@ internal sealed partial class DashboardBrowser : IAsyncDisposable
 
             html.Append("</body></html>");
             await page.RouteAsync(host, route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = html.ToString() }));
-            await page.GotoAsync(host);
+            await page.GotoAsync(host, Navigation);
         }
 
         var ready = drawing == ChartDrawing.Failing ? "[data-testid='metrics-chart-requests-failed']" : ".tsc-canvas[data-points]";
         foreach (var frame in AppFrames(page))
         {
-            await frame.Locator(ready).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+            await frame.Locator(ready).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
         }
 
         Circuits += frames;

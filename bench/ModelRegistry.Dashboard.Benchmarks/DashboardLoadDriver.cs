@@ -13,9 +13,9 @@ internal static class DashboardLoadDriver
     private const string Dashboard = "/live-metrics";
 
     /// <summary>Dashboards per tab when they are held as frames.</summary>
-    private const int FramesPerTab = 25;
+    private const int FramesPerTab = 10;
 
-    public sealed record Options(IReadOnlyList<int> Counts, int RealTabs, int CompareCircuits, int CompareRounds, TimeSpan Settle, TimeSpan Window, int Port, string? PublishedApp);
+    public sealed record Options(IReadOnlyList<int> Counts, int RealTabs, int CompareCircuits, int CompareRounds, TimeSpan Settle, TimeSpan Window, int Port, string? PublishedApp, string? DumpFolder);
 
     public static async Task RunAsync(Options options)
     {
@@ -50,19 +50,20 @@ internal static class DashboardLoadDriver
         await browser.CloseAllAsync();
         await Task.Delay(options.Settle);
 
-        var baseHeap = await app.LiveHeapBytesAsync();
+        var baseHeap = await app.LiveHeapBytesAsync(DumpPath(options, 0));
         var baseRss = app.ResidentBytes();
         await Task.Delay(TimeSpan.FromSeconds(3));
         var idle = await CpuWindowAsync(app, browser, options.Window);
         Console.WriteLine($"0 circuits: live heap {Mib(baseHeap)}, RSS {Mib(baseRss)}, app CPU {idle.AppMsPerSecond:0.0} ms/s (demo traffic, feed, rollups)");
         Console.WriteLine();
-        Console.WriteLine("| circuits | real tabs | live heap | per circuit | RSS | per circuit | app CPU ms/s | per dashboard ms/s | browser CPU ms/s | machine busy | latency drawn p50 / p99 / max (n) | latency arrived (stub frames) p50 / p99 / max (n) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        Console.WriteLine("| circuits | real tabs | live heap | per circuit | per added circuit | RSS | per circuit | app CPU ms/s | per dashboard ms/s | browser CPU ms/s | machine busy | latency drawn p50 / p99 / max (n) | latency arrived (stub frames) p50 / p99 / max (n) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        var (previousCount, previousHeap) = (0, baseHeap);
         foreach (var count in options.Counts)
         {
             await GrowToAsync(browser, count, options.RealTabs);
             await Task.Delay(options.Settle);
-            var heap = await app.LiveHeapBytesAsync();
+            var heap = await app.LiveHeapBytesAsync(DumpPath(options, count));
             var rss = app.ResidentBytes();
             await Task.Delay(TimeSpan.FromSeconds(3));
             await browser.ClearLatenciesAsync();
@@ -70,7 +71,8 @@ internal static class DashboardLoadDriver
             var drawn = await browser.LatenciesAsync(ChartDrawing.Real);
             var arrived = await browser.LatenciesAsync(ChartDrawing.Stub);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {count} | {Math.Min(count, options.RealTabs)} | {Mib(heap)} | {Kib((heap - baseHeap) / count)} | {Mib(rss)} | {Kib((rss - baseRss) / count)} | {cpu.AppMsPerSecond:0.0} | {(cpu.AppMsPerSecond - idle.AppMsPerSecond) / count:0.000} | {cpu.BrowserMsPerSecond:0} | {cpu.MachineBusy:P0} | {Percentiles(drawn)} | {Percentiles(arrived)} |"));
+                $"| {count} | {Math.Min(count, options.RealTabs)} | {Mib(heap)} | {Kib((heap - baseHeap) / count)} | {Kib((heap - previousHeap) / (count - previousCount))} | {Mib(rss)} | {Kib((rss - baseRss) / count)} | {cpu.AppMsPerSecond:0.0} | {(cpu.AppMsPerSecond - idle.AppMsPerSecond) / count:0.000} | {cpu.BrowserMsPerSecond:0} | {cpu.MachineBusy:P0} | {Percentiles(drawn)} | {Percentiles(arrived)} |"));
+            (previousCount, previousHeap) = (count, heap);
         }
 
         await browser.CloseAllAsync();
@@ -145,6 +147,9 @@ internal static class DashboardLoadDriver
             Math.Max(0, (browser1 - browser0).TotalMilliseconds) / seconds,
             (machine1 - machine0).TotalSeconds / seconds / Environment.ProcessorCount);
     }
+
+    private static string? DumpPath(Options options, int circuits) =>
+        options.DumpFolder is { } folder ? Path.Combine(folder, $"circuits-{circuits}.gcdump") : null;
 
     private static string Percentiles(List<double> samples)
     {

@@ -9,7 +9,7 @@ internal static class BenchmarkEntry
     /// <summary>
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
     /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver;
-    /// <c>--dashboards [counts] [--real N] [--compare N] [--rounds N] [--settle s] [--window s] [--port P] [--app DIR]</c>
+    /// <c>--dashboards [counts] [--real N] [--compare N] [--rounds N] [--settle s] [--window s] [--port P] [--app DIR] [--dumps DIR]</c>
     /// the open-dashboards driver; anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -74,6 +74,7 @@ internal static class BenchmarkEntry
             Settle: TimeSpan.FromSeconds(Number("--settle", 15)),
             Window: TimeSpan.FromSeconds(Number("--window", 30)),
             Port: Number("--port", 5185),
-            PublishedApp: Named("--app"));
+            PublishedApp: Named("--app"),
+            DumpFolder: Named("--dumps"));
     }
 }
