@@ -8,7 +8,9 @@ internal static class BenchmarkEntry
 {
     /// <summary>
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
-    /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver; anything else goes to BenchmarkDotNet.
+    /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver;
+    /// <c>--dashboards [counts] [--real N] [--compare N] [--rounds N] [--settle s] [--window s] [--port P] [--app DIR] [--dumps DIR]</c>
+    /// the open-dashboards driver; anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
     {
@@ -43,6 +45,36 @@ internal static class BenchmarkEntry
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--dashboards")
+        {
+            await DashboardLoadDriver.RunAsync(DashboardArguments(args));
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(RecordBenchmarks).Assembly).Run(args);
+    }
+
+    private static DashboardLoadDriver.Options DashboardArguments(string[] args)
+    {
+        string? Named(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int Number(string name, int fallback) => Named(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+        var counts = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal)
+            ? args[1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList()
+            : [1, 50, 200];
+        if (counts.Any(c => c is < 1 or > 1000) || !counts.SequenceEqual(counts.Order()))
+        {
+            throw new ArgumentException("--dashboards [ascending circuit counts 1–1000, comma-separated]");
+        }
+
+        return new DashboardLoadDriver.Options(
+            counts,
+            RealTabs: Number("--real", 10),
+            CompareCircuits: Number("--compare", 50),
+            CompareRounds: Number("--rounds", 2),
+            Settle: TimeSpan.FromSeconds(Number("--settle", 15)),
+            Window: TimeSpan.FromSeconds(Number("--window", 30)),
+            Port: Number("--port", 5185),
+            PublishedApp: Named("--app"),
+            DumpFolder: Named("--dumps"));
     }
 }

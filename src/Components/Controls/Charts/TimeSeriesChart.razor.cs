@@ -234,10 +234,16 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         _lastSent = Clock.GetUtcNow();
     }
 
+    /// <summary>
+    /// One update per second of the clock, not one per second after the last update: the feed publishes each second just
+    /// after it ends, so a slot counted from the last send (the chart's creation, or one late update) would hold every
+    /// later point back by the same fraction of a second, drifting later with each timer's slack.
+    /// </summary>
     private async Task FlushOrScheduleAsync()
     {
-        var due = _lastSent + UpdateInterval;
-        if (Clock.GetUtcNow() >= due)
+        var nextSlot = new DateTimeOffset(_lastSent.UtcTicks - (_lastSent.UtcTicks % UpdateInterval.Ticks) + UpdateInterval.Ticks, TimeSpan.Zero);
+        var now = Clock.GetUtcNow();
+        if (now >= nextSlot)
         {
             await FlushAsync();
             return;
@@ -245,7 +251,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
 
         lock (_pendingGate)
         {
-            _flushTimer ??= Clock.CreateTimer(_ => _ = InvokeAsync(FlushAsync), null, due - Clock.GetUtcNow(), Timeout.InfiniteTimeSpan);
+            _flushTimer ??= Clock.CreateTimer(_ => _ = InvokeAsync(FlushAsync), null, nextSlot - now, Timeout.InfiniteTimeSpan);
         }
     }
 
