@@ -750,6 +750,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("ClientErrors")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("EnvironmentName")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -786,6 +789,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     b.Property<double>("P99LatencyMs")
                         .HasColumnType("float");
+
+                    b.Property<long>("RateLimited")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("Requests")
                         .HasColumnType("bigint");

@@ -722,6 +722,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ClientErrors")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EnvironmentName")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -758,6 +761,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
 
                     b.Property<double>("P99LatencyMs")
                         .HasColumnType("REAL");
+
+                    b.Property<long>("RateLimited")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Requests")
                         .HasColumnType("INTEGER");
