@@ -689,6 +689,10 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("UpstreamModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
