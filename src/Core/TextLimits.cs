@@ -18,6 +18,8 @@ public static class TextLimits
 
     public const int Provider = 200;
 
+    public const int UpstreamModel = 200;
+
     public const int Description = 4000;
 
     public const int Changelog = 20000;

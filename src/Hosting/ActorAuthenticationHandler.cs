@@ -24,17 +24,35 @@ internal sealed class ActorAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var options = authOptions.CurrentValue;
-        if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented))
+        if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented) || TryBearer(out presented))
         {
             var bytes = Encoding.UTF8.GetBytes(presented.ToString());
             var match = options.ApiKeys.FirstOrDefault(k =>
                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
             return Task.FromResult(match is null
-                ? AuthenticateResult.Fail("The X-Api-Key header does not match any configured API key.")
+                ? AuthenticateResult.Fail("The API key does not match any configured API key.")
                 : Success($"apikey:{match.Name}", match.Role));
         }
 
         return Task.FromResult(Success(options.Anonymous.Name, options.Anonymous.Role));
+    }
+
+    /// <summary>
+    /// On the gateway, the key may come as <c>Authorization: Bearer</c>, which is what OpenAI SDKs send. Elsewhere a
+    /// bearer token is left alone.
+    /// </summary>
+    private bool TryBearer(out Microsoft.Extensions.Primitives.StringValues key)
+    {
+        const string Bearer = "Bearer ";
+        var authorization = Request.Headers.Authorization.ToString();
+        if (Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase) && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            key = authorization[Bearer.Length..].Trim();
+            return true;
+        }
+
+        key = default;
+        return false;
     }
 
     private static AuthenticateResult Success(string name, ActorRole role)

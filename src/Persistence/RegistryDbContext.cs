@@ -68,6 +68,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             version.Property(v => v.Version).HasMaxLength(64);
             version.Property(v => v.Endpoint).HasMaxLength(2048);
             version.Property(v => v.Provider).HasMaxLength(200);
+            version.Property(v => v.UpstreamModel).HasMaxLength(Core.TextLimits.UpstreamModel);
             version.Property(v => v.Description).HasMaxLength(4000);
             version.Property(v => v.Changelog).HasMaxLength(20000);
             version.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);

@@ -25,6 +25,9 @@ public sealed class ModelVersion
 
     public decimal? OutputPricePer1k { get; init; }
 
+    /// <summary>The model id the version's server expects in a request's <c>model</c> (the gateway puts it there).</summary>
+    public string? UpstreamModel { get; init; }
+
     public string? Description { get; set; }
 
     public string? Changelog { get; init; }

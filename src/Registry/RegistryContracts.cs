@@ -29,7 +29,8 @@ public sealed record VersionMetadata(
     string? Provider = null,
     int? ContextWindow = null,
     decimal? InputPricePer1k = null,
-    decimal? OutputPricePer1k = null);
+    decimal? OutputPricePer1k = null,
+    string? UpstreamModel = null);
 
 public sealed record UpdateVersionRequest(
     string? Description = null,
@@ -107,7 +108,7 @@ public sealed record VersionInfo(
         v.Changelog,
         v.Tags,
         v.Status,
-        new VersionMetadata(v.Provider, v.ContextWindow, v.InputPricePer1k, v.OutputPricePer1k),
+        new VersionMetadata(v.Provider, v.ContextWindow, v.InputPricePer1k, v.OutputPricePer1k, v.UpstreamModel),
         v.CreatedAt,
         v.CreatedBy,
         v.UpdatedAt,

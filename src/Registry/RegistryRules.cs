@@ -73,6 +73,7 @@ public static partial class RegistryRules
         }
 
         errors.MaxLength("metadata.provider", metadata.Provider, TextLimits.Provider);
+        errors.MaxLength("metadata.upstreamModel", metadata.UpstreamModel, TextLimits.UpstreamModel);
         if (metadata.ContextWindow is <= 0 or > 100_000_000)
         {
             errors.Add("metadata.contextWindow", "'metadata.contextWindow' must be a positive number of tokens.");

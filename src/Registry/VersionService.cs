@@ -70,6 +70,7 @@ public sealed class VersionService(
             ContextWindow = metadata.ContextWindow,
             InputPricePer1k = metadata.InputPricePer1k,
             OutputPricePer1k = metadata.OutputPricePer1k,
+            UpstreamModel = RegistryRules.Blank(metadata.UpstreamModel),
             Description = RegistryRules.Blank(request.Description),
             Changelog = RegistryRules.Blank(request.Changelog),
             Tags = tags,

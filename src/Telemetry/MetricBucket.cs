@@ -26,6 +26,8 @@ internal sealed class MetricBucket(long epoch)
     private long _maxMicros;
     private long _inputTokens;
     private long _outputTokens;
+    private long _rateLimited;
+    private long _clientErrors;
 
     /// <summary>Events recorded (a plain read of the histogram's total: exact once writers are done).</summary>
     public long Count => _histogram.TotalCount;
@@ -51,6 +53,25 @@ internal sealed class MetricBucket(long epoch)
         Exit();
     }
 
+    /// <summary>
+    /// A request the version is not to blame for (<see cref="ErrorTypes.IsExcused"/>): counted on its own, outside the
+    /// requests, errors and latency the verdicts and alerts judge a version by.
+    /// </summary>
+    public void AddExcused(bool rateLimited)
+    {
+        Enter();
+        if (rateLimited)
+        {
+            _rateLimited++;
+        }
+        else
+        {
+            _clientErrors++;
+        }
+
+        Exit();
+    }
+
     /// <summary>A consistent copy of the figures; the raw histogram counts go to <paramref name="counts"/> when given.</summary>
     public BucketFigures Read(long[]? counts)
     {
@@ -62,7 +83,7 @@ internal sealed class MetricBucket(long epoch)
                 _histogram.CopyCountsTo(counts);
             }
 
-            return new BucketFigures(_histogram.TotalCount, _errors, _latencySumMicros, _maxMicros, _inputTokens, _outputTokens);
+            return new BucketFigures(_histogram.TotalCount, _errors, _latencySumMicros, _maxMicros, _inputTokens, _outputTokens, _rateLimited, _clientErrors);
         }
         finally
         {
@@ -82,6 +103,8 @@ internal sealed class MetricBucket(long epoch)
             _latencySumMicros += figures.LatencySumMicros;
             _inputTokens += figures.InputTokens;
             _outputTokens += figures.OutputTokens;
+            _rateLimited += figures.RateLimited;
+            _clientErrors += figures.ClientErrors;
             _maxMicros = Math.Max(_maxMicros, figures.MaxMicros);
         }
         finally
@@ -100,6 +123,8 @@ internal sealed class MetricBucket(long epoch)
         _maxMicros = 0;
         _inputTokens = 0;
         _outputTokens = 0;
+        _rateLimited = 0;
+        _clientErrors = 0;
         Exit();
         Volatile.Write(ref Epoch, epoch);
     }
@@ -129,7 +154,10 @@ internal sealed class MetricBucket(long epoch)
 }
 
 /// <summary>A consistent copy of one bucket's plain figures.</summary>
-internal readonly record struct BucketFigures(long Count, long Errors, long LatencySumMicros, long MaxMicros, long InputTokens, long OutputTokens);
+internal readonly record struct BucketFigures(long Count, long Errors, long LatencySumMicros, long MaxMicros, long InputTokens, long OutputTokens, long RateLimited, long ClientErrors)
+{
+    public bool IsEmpty => Count == 0 && RateLimited == 0 && ClientErrors == 0;
+}
 
 /// <summary>Plain counters (no histogram): what a series has recorded since the process started.</summary>
 internal struct MetricTotals
@@ -139,6 +167,8 @@ internal struct MetricTotals
     public long LatencySumMicros;
     public long InputTokens;
     public long OutputTokens;
+    public long RateLimited;
+    public long ClientErrors;
 
     public void Add(MetricBucket bucket) => Add(bucket.Read(null));
 
@@ -149,6 +179,8 @@ internal struct MetricTotals
         LatencySumMicros += figures.LatencySumMicros;
         InputTokens += figures.InputTokens;
         OutputTokens += figures.OutputTokens;
+        RateLimited += figures.RateLimited;
+        ClientErrors += figures.ClientErrors;
     }
 }
 
@@ -162,7 +194,9 @@ internal readonly record struct WindowFigures(
     long P95Micros,
     long P99Micros,
     long InputTokens,
-    long OutputTokens)
+    long OutputTokens,
+    long RateLimited = 0,
+    long ClientErrors = 0)
 {
-    public bool IsEmpty => Requests == 0;
+    public bool IsEmpty => Requests == 0 && RateLimited == 0 && ClientErrors == 0;
 }

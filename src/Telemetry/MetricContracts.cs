@@ -18,7 +18,12 @@ public readonly record struct MetricEvent(
     int OutputTokens,
     string? ErrorType = null);
 
-/// <summary>Every figure of one series over one window. Latency percentiles carry the histogram's stated relative error.</summary>
+/// <summary>
+/// Every figure of one series over one window. Latency percentiles carry the histogram's stated relative error.
+/// <see cref="Requests"/>, errors and latency count only what the version answered; <see cref="RateLimited"/> and
+/// <see cref="ClientErrors"/> (see <see cref="ErrorTypes"/>) are the requests it is not to blame for, tracked apart so a
+/// quota spike or bad callers never roll back a good version.
+/// </summary>
 public sealed record MetricsSummary(
     string Environment,
     string Model,
@@ -36,7 +41,9 @@ public sealed record MetricsSummary(
     long InputTokens,
     long OutputTokens,
     double TokensPerRequest,
-    decimal? Cost = null)
+    decimal? Cost = null,
+    long RateLimited = 0,
+    long ClientErrors = 0)
 {
     [JsonIgnore]
     public SeriesKey Series => new(Environment, Model, Version);
@@ -125,7 +132,9 @@ public sealed record MetricPoint(
     double P99LatencyMs,
     double MaxLatencyMs,
     long InputTokens,
-    long OutputTokens);
+    long OutputTokens,
+    long RateLimited = 0,
+    long ClientErrors = 0);
 
 public sealed record MetricSeriesResult(
     string Environment,

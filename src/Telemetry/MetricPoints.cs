@@ -23,13 +23,21 @@ internal struct PointFigures
     private double _p99Weighted;
     private long _inputTokens;
     private long _outputTokens;
+    private long _rateLimited;
+    private long _clientErrors;
 
-    public void Add(MetricRollup row) => Add(
-        row.Requests, row.Errors, row.LatencySumMs, row.MaxLatencyMs, row.P50LatencyMs, row.P95LatencyMs, row.P99LatencyMs, row.InputTokens, row.OutputTokens);
+    public void Add(MetricRollup row)
+    {
+        Add(row.Requests, row.Errors, row.LatencySumMs, row.MaxLatencyMs, row.P50LatencyMs, row.P95LatencyMs, row.P99LatencyMs, row.InputTokens, row.OutputTokens);
+        _rateLimited += row.RateLimited;
+        _clientErrors += row.ClientErrors;
+    }
 
     public void Add(in WindowFigures f)
     {
-        if (!f.IsEmpty)
+        _rateLimited += f.RateLimited;
+        _clientErrors += f.ClientErrors;
+        if (f.Requests > 0)
         {
             Add(f.Requests, f.Errors, f.LatencySumMicros / 1000.0, f.MaxMicros / 1000.0, f.P50Micros / 1000.0, f.P95Micros / 1000.0, f.P99Micros / 1000.0, f.InputTokens, f.OutputTokens);
         }
@@ -49,7 +57,9 @@ internal struct PointFigures
             n == 0 ? 0 : _p99Weighted / n,
             _maxMs,
             _inputTokens,
-            _outputTokens);
+            _outputTokens,
+            _rateLimited,
+            _clientErrors);
     }
 
     private void Add(long requests, long errors, double latencySumMs, double maxMs, double p50, double p95, double p99, long input, long output)

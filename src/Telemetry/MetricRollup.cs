@@ -31,4 +31,10 @@ public sealed class MetricRollup
     public long InputTokens { get; set; }
 
     public long OutputTokens { get; set; }
+
+    /// <summary>Requests the upstream refused for quota: tracked, not held against the version (<see cref="ErrorTypes"/>).</summary>
+    public long RateLimited { get; set; }
+
+    /// <summary>Requests refused as the caller's fault: tracked, not held against the version.</summary>
+    public long ClientErrors { get; set; }
 }

@@ -231,6 +231,8 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
         row.LatencySumMs += (figures.LatencySumMicros - written.LatencySumMicros) / 1000.0;
         row.InputTokens += figures.InputTokens - written.InputTokens;
         row.OutputTokens += figures.OutputTokens - written.OutputTokens;
+        row.RateLimited += figures.RateLimited - written.RateLimited;
+        row.ClientErrors += figures.ClientErrors - written.ClientErrors;
         row.MaxLatencyMs = Math.Max(row.MaxLatencyMs, figures.MaxMicros / 1000.0);
         var total = foreignRequests + figures.Requests;
         row.P50LatencyMs = Blend(row.P50LatencyMs, foreignRequests, figures.P50Micros / 1000.0, figures.Requests, total);
@@ -246,7 +248,9 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
         || figures.Errors != written.Errors
         || figures.LatencySumMicros != written.LatencySumMicros
         || figures.InputTokens != written.InputTokens
-        || figures.OutputTokens != written.OutputTokens;
+        || figures.OutputTokens != written.OutputTokens
+        || figures.RateLimited != written.RateLimited
+        || figures.ClientErrors != written.ClientErrors;
 
     private void Forget(long oldestMinute)
     {

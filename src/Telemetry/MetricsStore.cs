@@ -212,7 +212,9 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
             f.InputTokens,
             f.OutputTokens,
             requests == 0 ? 0 : (double)(f.InputTokens + f.OutputTokens) / requests,
-            null);
+            null,
+            f.RateLimited,
+            f.ClientErrors);
     }
 
     private bool Record(in MetricEvent e, long now) => RecordInto(GetSeries(e.Series), in e, now);
@@ -240,7 +242,7 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
             return false;
         }
 
-        return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0));
+        return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0), e.Success ? ExcusedKind.None : ErrorTypes.Excused(e.ErrorType));
     }
 
     private SeriesBuckets GetSeries(in SeriesKey key)

@@ -27,6 +27,8 @@ public sealed class PrometheusExposition(MetricsStore store)
         var text = new StringBuilder(256 + (series.Count * 1024));
         Family(text, "modelregistry_requests_total", "counter", "Inference requests recorded per version since the process started.", series, s => Number(s.Totals.Requests));
         Family(text, "modelregistry_request_errors_total", "counter", "Failed inference requests per version since the process started.", series, s => Number(s.Totals.Errors));
+        Family(text, "modelregistry_rate_limited_total", "counter", "Requests the upstream refused for quota (429) per version since the process started; not counted as errors.", series, s => Number(s.Totals.RateLimited));
+        Family(text, "modelregistry_client_errors_total", "counter", "Requests refused as the caller's fault (4xx) per version since the process started; not counted as errors.", series, s => Number(s.Totals.ClientErrors));
         Family(text, "modelregistry_input_tokens_total", "counter", "Input tokens per version since the process started.", series, s => Number(s.Totals.InputTokens));
         Family(text, "modelregistry_output_tokens_total", "counter", "Output tokens per version since the process started.", series, s => Number(s.Totals.OutputTokens));
         Family(text, "modelregistry_requests_per_second", "gauge", $"Requests per second over the last {WindowSeconds} s.", series, s => Number(s.Window.Requests / (double)WindowSeconds));

@@ -69,7 +69,8 @@ internal sealed class SeriesBuckets
     public bool Removed { get; set; }
 
     /// <summary>Records one event for <paramref name="second"/>, which is <paramref name="age"/> seconds before now (0 or more).</summary>
-    public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens)
+    /// <param name="excused">A rate-limited or client-error request (<see cref="ErrorTypes"/>): counted apart.</param>
+    public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens, ExcusedKind excused = ExcusedKind.None)
     {
         var bucket = age < LateSecondHorizon ? SecondBucket(second) : null;
         bucket ??= BlockBucket(FloorDiv(second, BlockSeconds));
@@ -78,7 +79,15 @@ internal sealed class SeriesBuckets
             return false;
         }
 
-        bucket.Add(micros, success, inputTokens, outputTokens);
+        if (excused == ExcusedKind.None)
+        {
+            bucket.Add(micros, success, inputTokens, outputTokens);
+        }
+        else
+        {
+            bucket.AddExcused(excused == ExcusedKind.RateLimited);
+        }
+
         if (second > Volatile.Read(ref _lastSecond))
         {
             Volatile.Write(ref _lastSecond, second);
@@ -98,15 +107,18 @@ internal sealed class SeriesBuckets
             _merged ??= new long[LatencyScale.CountsLength];
             _snapshot ??= new LatencySnapshot();
             Array.Clear(_merged);
-            long requests = 0, errors = 0, sum = 0, max = 0, input = 0, output = 0;
+            long requests = 0, errors = 0, sum = 0, max = 0, input = 0, output = 0, rateLimited = 0, clientErrors = 0;
 
             void Take(MetricBucket bucket)
             {
                 var figures = bucket.Read(withPercentiles ? _counts : null);
-                if (figures.Count == 0)
+                if (figures.IsEmpty)
                 {
                     return;
                 }
+
+                rateLimited += figures.RateLimited;
+                clientErrors += figures.ClientErrors;
 
                 requests += figures.Count;
                 errors += figures.Errors;
@@ -141,12 +153,12 @@ internal sealed class SeriesBuckets
 
             if (requests == 0)
             {
-                return default;
+                return new WindowFigures(0, 0, 0, 0, 0, 0, 0, 0, 0, rateLimited, clientErrors);
             }
 
             if (!withPercentiles)
             {
-                return new WindowFigures(requests, errors, sum, max, 0, 0, 0, input, output);
+                return new WindowFigures(requests, errors, sum, max, 0, 0, 0, input, output, rateLimited, clientErrors);
             }
 
             _snapshot.Load(_merged);
@@ -159,7 +171,9 @@ internal sealed class SeriesBuckets
                 _snapshot.Percentile(95, max),
                 _snapshot.Percentile(99, max),
                 input,
-                output);
+                output,
+                rateLimited,
+                clientErrors);
         }
     }
 

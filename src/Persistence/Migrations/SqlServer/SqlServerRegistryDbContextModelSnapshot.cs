@@ -689,6 +689,10 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("UpstreamModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -750,6 +754,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("ClientErrors")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("EnvironmentName")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -786,6 +793,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     b.Property<double>("P99LatencyMs")
                         .HasColumnType("float");
+
+                    b.Property<long>("RateLimited")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("Requests")
                         .HasColumnType("bigint");

@@ -665,6 +665,10 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UpstreamModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -722,6 +726,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ClientErrors")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EnvironmentName")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -758,6 +765,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
 
                     b.Property<double>("P99LatencyMs")
                         .HasColumnType("REAL");
+
+                    b.Property<long>("RateLimited")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Requests")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Health;
+using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
+using ModelRegistry.Dashboard.Routing;
+using ModelRegistry.Dashboard.Telemetry;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ModelRegistry.Dashboard.Gateway;
+
+/// <summary>
+/// <c>{app}/gateway/{environment}/v1/{**path}</c>: the OpenAI-compatible data plane. The body's <c>model</c> names the
+/// registered model; the live route picks the version (sticky by <c>X-Session-Id</c> or the body's <c>user</c>, never an
+/// unhealthy version); YARP forwards to <c>{version endpoint}v1/{path}</c>; the response is measured on its way back and
+/// recorded straight into the telemetry store, with the error taxonomy of <see cref="ErrorTypes"/>.
+/// </summary>
+public static class GatewayEndpoints
+{
+    public const string PathBase = "/gateway";
+    public const string SessionHeader = "X-Session-Id";
+    public const string VersionHeader = "X-Model-Version";
+    public const string RevisionHeader = "X-Route-Revision";
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Mode == GatewayMode.Off)
+        {
+            return app;
+        }
+
+        app.Map(PathBase + "/{environment}/v1/{**path}", (HttpContext context, string environment, string? path, GatewayForwarder forwarder) =>
+                forwarder.ForwardAsync(context, environment, path ?? ""))
+            .WithTags("Gateway")
+            .ExcludeFromDescription()
+            .DisableAntiforgery();
+        return app;
+    }
+}
+
+/// <summary>One proxied request, from the caller's key to the recorded measurement.</summary>
+internal sealed class GatewayForwarder(
+    IHttpForwarder forwarder,
+    GatewayHttpClient client,
+    LiveRouteTable routes,
+    HealthRegistry health,
+    ModelService models,
+    MetricsStore metrics,
+    IEndpointAddressResolver addresses,
+    IOptionsMonitor<GatewayOptions> options,
+    TimeProvider clock)
+{
+    public async Task ForwardAsync(HttpContext context, string environment, string path)
+    {
+        var settings = options.CurrentValue;
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+        if (context.User.ToActor().Role == ActorRole.Viewer)
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status401Unauthorized,
+                "The gateway needs an API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key'.", "invalid_request_error", "invalid_api_key");
+            return;
+        }
+
+        var body = await ReadBodyAsync(context, settings.MaxRequestBodyBytes);
+        if (body is null)
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than the gateway accepts ({settings.MaxRequestBodyBytes:N0} bytes, Gateway:MaxRequestBodyBytes).", "invalid_request_error", "request_too_large");
+            return;
+        }
+
+        GatewayRequest request;
+        try
+        {
+            request = body.Length > 0 ? GatewayRequest.Parse(body) : new GatewayRequest(context.Request.Query["model"].FirstOrDefault(), false, null);
+        }
+        catch (JsonException e)
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {e.Message}", "invalid_request_error", "invalid_json");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status400BadRequest,
+                "'model' is required: name a registered model (e.g. \"support-chat\"); the gateway picks its version.", "invalid_request_error", "model_required", "model");
+            return;
+        }
+
+        var route = await routes.FindAsync(environment, request.Model, context.RequestAborted);
+        if (route is null)
+        {
+            var known = await IsRegisteredAsync(request.Model, context.RequestAborted);
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status404NotFound,
+                known
+                    ? $"Model '{request.Model}' has no route in environment '{environment}': deploy a version there first."
+                    : $"The model '{request.Model}' is not registered.",
+                "invalid_request_error", known ? "route_not_found" : "model_not_found", "model");
+            return;
+        }
+
+        var session = context.Request.Headers[GatewayEndpoints.SessionHeader].FirstOrDefault() ?? request.User;
+        var version = route.Split.Pick(session, v => health.Get(request.Model, v).Status != HealthStatus.Unhealthy, Random.Shared);
+        if (version is null || !route.Targets.TryGetValue(version, out var target))
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                $"Model '{request.Model}' has no version receiving traffic in environment '{environment}'.", "server_error", "no_serving_version");
+            return;
+        }
+
+        var forwarded = target.UpstreamModel is { } upstream && upstream != request.Model ? GatewayRequest.WithModel(body, upstream) : body;
+        context.Request.Body = new MemoryStream(forwarded, writable: false);
+        context.Request.ContentLength = forwarded.Length;
+        context.Response.Headers[GatewayEndpoints.VersionHeader] = version;
+        context.Response.Headers[GatewayEndpoints.RevisionHeader] = route.Split.Revision.ToString(CultureInfo.InvariantCulture);
+
+        var started = clock.GetTimestamp();
+        var callerBody = context.Response.Body;
+        await using var meter = new ResponseMeter(callerBody, clock, started) { EventStream = request.Stream };
+        context.Response.Body = meter;
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(
+                context,
+                addresses.Resolve(target.Endpoint),
+                client.Invoker,
+                new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout },
+                new GatewayTransformer(path, settings.CredentialFor(target.Endpoint)?.ApiKey));
+        }
+        finally
+        {
+            context.Response.Body = callerBody;
+        }
+
+        meter.Complete();
+        var elapsed = clock.GetElapsedTime(started);
+        var errorType = Classify(error, context);
+        if (errorType is not null && !context.Response.HasStarted)
+        {
+            await OpenAIErrors.WriteAsync(context, error == ForwarderError.RequestTimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                $"Version {version} of '{request.Model}' did not answer ({errorType}).", "server_error", errorType);
+        }
+
+        if (errorType != Cancelled)
+        {
+            var usage = meter.Usage ?? (0, 0);
+            metrics.Record(new MetricEvent(
+                new SeriesKey(environment, request.Model, version),
+                clock.GetUtcNow().UtcDateTime,
+                elapsed.TotalMilliseconds,
+                errorType is null,
+                usage.Input,
+                usage.Output,
+                errorType));
+        }
+    }
+
+    private const string Cancelled = "cancelled";
+
+    private async Task<bool> IsRegisteredAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await models.GetAsync(model, cancellationToken);
+            return true;
+        }
+        catch (NotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The taxonomy of one finished request: null for a success; upstream errors, timeouts and connection failures
+    /// count against the version, 429 and other 4xx answers do not, and a caller that went away is not a measurement.
+    /// </summary>
+    private static string? Classify(ForwarderError error, HttpContext context) => error switch
+    {
+        ForwarderError.None => context.Response.StatusCode switch
+        {
+            < 400 => null,
+            StatusCodes.Status429TooManyRequests => ErrorTypes.RateLimited,
+            < 500 => ErrorTypes.ClientError,
+            _ => ErrorTypes.UpstreamError,
+        },
+        ForwarderError.RequestTimedOut => ErrorTypes.Timeout,
+        ForwarderError.Request => context.Features.Get<IForwarderErrorFeature>()?.Exception is TimeoutException ? ErrorTypes.Timeout : ErrorTypes.Connection,
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient => Cancelled,
+        _ => ErrorTypes.UpstreamError,
+    };
+
+    /// <summary>The whole body, or null when it is larger than <paramref name="limit"/> (nothing more is read then).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
+    {
+        if (context.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>
+/// Rewrites the outgoing request: <c>{endpoint}v1/{path}</c>, the caller's credentials and session header removed, the
+/// upstream's own key added when configured.
+/// </summary>
+internal sealed class GatewayTransformer(string path, string? upstreamKey) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var prefix = destinationPrefix.EndsWith('/') ? destinationPrefix : destinationPrefix + "/";
+        proxyRequest.RequestUri = new Uri(prefix + "v1/" + path + httpContext.Request.QueryString.Value, UriKind.Absolute);
+        proxyRequest.Headers.Remove("Authorization");
+        proxyRequest.Headers.Remove(AuthOptions.ApiKeyHeader);
+        proxyRequest.Headers.Remove(GatewayEndpoints.SessionHeader);
+        proxyRequest.Headers.Host = null;
+        if (upstreamKey is not null)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + upstreamKey);
+        }
+    }
+}
+
+/// <summary>The one connection pool to the upstreams: no proxy, no redirects followed, no cookies, no decompression.</summary>
+internal sealed class GatewayHttpClient : IDisposable
+{
+    public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    });
+
+    public void Dispose() => Invoker.Dispose();
+}

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class GatewayErrorTaxonomy : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "ClientErrors",
+                table: "MetricRollups",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "RateLimited",
+                table: "MetricRollups",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClientErrors",
+                table: "MetricRollups");
+
+            migrationBuilder.DropColumn(
+                name: "RateLimited",
+                table: "MetricRollups");
+        }
+    }
+}
