@@ -57,14 +57,14 @@ public sealed class OperatorExperienceTests : EndToEndTest
     public async Task Dark_mode_is_remembered_across_a_reload()
     {
         var page = await Browser.OpenAsync($"{Server.BaseUrl}/", new BrowserNewContextOptions { ColorScheme = ColorScheme.Light });
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "light");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "light");
 
         await page.GetByTestId("dark-mode-toggle").ClickAsync();
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
         await page.ReloadAsync();
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 20_000 });
 
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
         Assert.Equal("rgb(15, 17, 23)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.mud-layout')).backgroundColor"));
     }
 
@@ -72,16 +72,16 @@ public sealed class OperatorExperienceTests : EndToEndTest
     public async Task With_nothing_chosen_the_os_preference_decides_and_a_choice_then_wins()
     {
         var page = await Browser.OpenAsync($"{Server.BaseUrl}/", new BrowserNewContextOptions { ColorScheme = ColorScheme.Dark });
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
 
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "light");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "light");
 
         await page.GetByTestId("dark-mode-toggle").ClickAsync();
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
         await page.ReloadAsync();
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 20_000 });
-        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator(".mud-layout[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
     }
 
     [Fact]
