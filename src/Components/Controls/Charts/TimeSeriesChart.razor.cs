@@ -22,13 +22,9 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
     private const int TableRows = 300;
 
     private readonly string _id = $"tsc-{Guid.NewGuid():N}";
-    private readonly List<WirePoint> _pending = [];
-    private readonly List<WireMark> _pendingMarks = [];
-    private readonly Lock _pendingGate = new();
+    private ChartDeltas? _deltas;
     private ElementReference _element;
     private IJSObjectReference? _module;
-    private ITimer? _flushTimer;
-    private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
     private IReadOnlyList<ChartThreshold> _sentThresholds = [];
     private bool _created;
     private bool _dark;
@@ -86,6 +82,8 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
     [CascadingParameter(Name = "DarkMode")]
     public bool DarkMode { get; set; }
 
+    private ChartDeltas Deltas => _deltas ??= new ChartDeltas(Clock, UpdateInterval);
+
     private string AriaLabel => $"{Title ?? "Chart"}: {string.Join(", ", Series.Select(s => s.Name))} over time";
 
     /// <summary>Queues new points; they reach the browser at once, or at the next update slot when one was sent less than a second ago.</summary>
@@ -96,15 +94,8 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        lock (_pendingGate)
-        {
-            foreach (var point in points)
-            {
-                _pending.Add(WirePoint.From(point));
-            }
-        }
-
-        return _created ? FlushOrScheduleAsync() : Task.CompletedTask;
+        Deltas.AddPoints(points);
+        return _created && Deltas.IsDueOrSchedule(() => InvokeAsync(FlushAsync)) ? FlushAsync() : Task.CompletedTask;
     }
 
     /// <summary>Adds vertical marks (a traffic shift, a verdict, a rollback…); before the chart exists they are drawn when it is created.</summary>
@@ -118,10 +109,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         if (!_created || _module is null)
         {
             // A mark that arrives while the chart is still being created (its module loading) must not be lost.
-            lock (_pendingGate)
-            {
-                _pendingMarks.AddRange(marks.Select(WireMark.From));
-            }
+            Deltas.AddMarks(marks);
 
             return;
         }
@@ -135,19 +123,14 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
     /// <summary>Replaces every point and mark and the <see cref="Window"/> kept (a live range of another length, or a history range).</summary>
     public async Task ResetAsync(IReadOnlyList<ChartPoint> points, IReadOnlyList<ChartMark> marks, TimeSpan? window)
     {
-        lock (_pendingGate)
-        {
-            _pending.Clear();
-            _pendingMarks.Clear();
-        }
-
+        Deltas.Clear();
         InitialPoints = points;
         InitialMarks = marks;
         Window = window;
         if (_created && _module is not null && !_disposed)
         {
             await InvokeSafelyAsync("reset", _id, points.Select(WirePoint.From).ToArray(), marks.Select(WireMark.From).ToArray(), WindowMs(window));
-            _lastSent = Clock.GetUtcNow();
+            Deltas.Sent();
             await RefreshTableAsync();
         }
     }
@@ -205,15 +188,9 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             return;
         }
 
-        List<WirePoint> points;
-        List<WireMark> marks;
-        lock (_pendingGate)
-        {
-            points = [.. InitialPoints.Select(WirePoint.From), .. _pending];
-            _pending.Clear();
-            marks = [.. InitialMarks.Select(WireMark.From), .. _pendingMarks];
-            _pendingMarks.Clear();
-        }
+        var (pendingPoints, pendingMarks) = Deltas.TakeAll();
+        WirePoint[] points = [.. InitialPoints.Select(WirePoint.From), .. pendingPoints];
+        WireMark[] marks = [.. InitialMarks.Select(WireMark.From), .. pendingMarks];
 
         _dark = DarkMode;
         _sentThresholds = Thresholds;
@@ -231,49 +208,15 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             [.. Thresholds.Select(t => new WireThreshold(t.Value, t.Label))]);
         await _module.InvokeVoidAsync("create", _element, config);
         _created = true;
-        _lastSent = Clock.GetUtcNow();
-    }
-
-    /// <summary>
-    /// One update per second of the clock, not one per second after the last update: the feed publishes each second just
-    /// after it ends, so a slot counted from the last send (the chart's creation, or one late update) would hold every
-    /// later point back by the same fraction of a second, drifting later with each timer's slack.
-    /// </summary>
-    private async Task FlushOrScheduleAsync()
-    {
-        var nextSlot = new DateTimeOffset(_lastSent.UtcTicks - (_lastSent.UtcTicks % UpdateInterval.Ticks) + UpdateInterval.Ticks, TimeSpan.Zero);
-        var now = Clock.GetUtcNow();
-        if (now >= nextSlot)
-        {
-            await FlushAsync();
-            return;
-        }
-
-        lock (_pendingGate)
-        {
-            _flushTimer ??= Clock.CreateTimer(_ => _ = InvokeAsync(FlushAsync), null, nextSlot - now, Timeout.InfiniteTimeSpan);
-        }
     }
 
     private async Task FlushAsync()
     {
-        WirePoint[] points;
-        lock (_pendingGate)
+        if (Deltas.TakePoints() is { } points)
         {
-            _flushTimer?.Dispose();
-            _flushTimer = null;
-            if (_pending.Count == 0 || _disposed)
-            {
-                return;
-            }
-
-            points = [.. _pending];
-            _pending.Clear();
+            await InvokeSafelyAsync("append", _id, points);
+            await RefreshTableAsync();
         }
-
-        _lastSent = Clock.GetUtcNow();
-        await InvokeSafelyAsync("append", _id, points);
-        await RefreshTableAsync();
     }
 
     private async Task ToggleTableAsync()
@@ -330,12 +273,8 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        lock (_pendingGate)
-        {
-            _disposed = true;
-            _flushTimer?.Dispose();
-            _flushTimer = null;
-        }
+        _disposed = true;
+        _deltas?.Close();
 
         if (_module is null)
         {
