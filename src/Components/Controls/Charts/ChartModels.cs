@@ -44,13 +44,16 @@ public enum ChartUnit
 internal readonly record struct WirePoint([property: JsonPropertyName("s")] int Series, [property: JsonPropertyName("x")] long X, [property: JsonPropertyName("y")] double? Y)
 {
     public static WirePoint From(ChartPoint point) =>
-        new(point.Series, new DateTimeOffset(DateTime.SpecifyKind(point.At, DateTimeKind.Utc)).ToUnixTimeMilliseconds(), point.Value is { } v && double.IsFinite(v) ? v : null);
+        new(point.Series, UnixMs(point.At), point.Value is { } v && double.IsFinite(v) ? v : null);
+
+    /// <summary>The chart's x: milliseconds since the epoch, every time taken as UTC.</summary>
+    public static long UnixMs(DateTime at) => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
 }
 
 internal sealed record WireMark(long X, string Label, string Kind, string? Detail)
 {
     public static WireMark From(ChartMark mark) =>
-        new(new DateTimeOffset(DateTime.SpecifyKind(mark.At, DateTimeKind.Utc)).ToUnixTimeMilliseconds(), mark.Label, JsName(mark.Kind.ToString()), mark.Detail);
+        new(WirePoint.UnixMs(mark.At), mark.Label, JsName(mark.Kind.ToString()), mark.Detail);
 
     internal static string JsName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
