@@ -25,15 +25,7 @@ public sealed class CanaryReportFlowTests : EndToEndTest
     public async Task A_bad_canary_launched_through_the_wizard_is_marked_live_on_its_chart_from_shift_to_failing_verdict_to_rollback()
     {
         var ct = TestContext.Current.CancellationToken;
-        var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/new?model=support-chat&version=1.1.0");
-        await Expect(page.GetByTestId("wizard")).ToContainTextAsync("support-chat@1.1.0");
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("wizard-environment")).ToBeVisibleAsync();    // staging preselected
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await page.GetByTestId("wizard-step-seconds").FillAsync("30");             // canary preselected
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("guard-rules")).ToBeVisibleAsync();
-        await page.GetByTestId("wizard-next").ClickAsync();
+        var page = await Wizard.OpenAtReviewAsync(Browser, Server.BaseUrl, "support-chat", "1.1.0");
         await Expect(page.GetByTestId("review-compatibility")).ToContainTextAsync("Compatible");
         await page.GetByTestId("wizard-launch").ClickAsync();
 

@@ -24,17 +24,7 @@ public sealed class DeploymentFlowTests : EndToEndTest
     public async Task A_canary_launched_through_the_wizard_rolls_back_on_bad_metrics_and_the_page_shows_the_verdict_without_reload()
     {
         var ct = TestContext.Current.CancellationToken;
-        var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/new?model=support-chat&version=1.1.0");
-
-        await Expect(page.GetByTestId("wizard")).ToContainTextAsync("support-chat@1.1.0");
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("wizard-environment")).ToBeVisibleAsync();    // staging preselected
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("wizard-step-seconds")).ToBeVisibleAsync();   // canary preselected
-        await page.GetByTestId("wizard-step-seconds").FillAsync("30");
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("guard-rules")).ToBeVisibleAsync();
-        await page.GetByTestId("wizard-next").ClickAsync();
+        var page = await Wizard.OpenAtReviewAsync(Browser, Server.BaseUrl, "support-chat", "1.1.0");
         await Expect(page.GetByTestId("review-compatibility")).ToContainTextAsync("Compatible");
         await Expect(page.GetByTestId("review-snapshot")).ToBeVisibleAsync();
         await page.GetByTestId("wizard-reason").FillAsync("Order lookups, take two");

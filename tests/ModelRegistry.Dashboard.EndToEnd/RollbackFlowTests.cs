@@ -22,16 +22,7 @@ public sealed class RollbackFlowTests : EndToEndTest
     public async Task The_demos_staging_canary_of_2_0_0_rolls_back_to_zero_percent_though_the_snapshot_gave_it_ten()
     {
         var ct = TestContext.Current.CancellationToken;
-        var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/new?model=support-chat&version=2.0.0");
-
-        await Expect(page.GetByTestId("wizard")).ToContainTextAsync("support-chat@2.0.0");
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("wizard-environment")).ToBeVisibleAsync();    // staging preselected
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await page.GetByTestId("wizard-step-seconds").FillAsync("30");
-        await page.GetByTestId("wizard-next").ClickAsync();
-        await Expect(page.GetByTestId("guard-rules")).ToBeVisibleAsync();
-        await page.GetByTestId("wizard-next").ClickAsync();
+        var page = await Wizard.OpenAtReviewAsync(Browser, Server.BaseUrl, "support-chat", "2.0.0");
 
         var current = page.GetByTestId("review-current-split");
         await Expect(current).ToContainTextAsync("1.2.0 90%");
