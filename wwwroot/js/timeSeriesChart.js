@@ -109,6 +109,28 @@ function hideTip(state) {
     state.tip.hidden = true;
 }
 
+// A mark can be newer than the newest point: history points are stamped at their minute's start, so a deploy in the
+// last minute lies after it, and ApexCharts does not draw an annotation outside the axis. The axis then reaches the
+// newest mark; otherwise it is left to ApexCharts (undefined), so live points keep moving it.
+function axisMax(state) {
+    const newestPoint = Math.max(...state.data.map(d => (d.length ? d[d.length - 1][0] : -Infinity)));
+    const newestMark = Math.max(...state.marks.map(m => m.x));
+    return newestMark > newestPoint && Number.isFinite(newestPoint) ? newestMark : undefined;
+}
+
+// Updates what changed, and the axis with it when a mark or a point moved its end.
+function update(state, changes) {
+    const max = axisMax(state);
+    if (max !== state.axisMax) {
+        state.axisMax = max;
+        state.chart.updateOptions({ ...changes, xaxis: { max } }, false, false);
+    } else if (changes.series && Object.keys(changes).length === 1) {
+        state.chart.updateSeries(changes.series, false);
+    } else {
+        state.chart.updateOptions(changes, false, false);
+    }
+}
+
 function seriesData(state) {
     return state.series.map((s, i) => ({ name: s.name, data: state.data[i] }));
 }
@@ -144,6 +166,7 @@ function options(state, config) {
         legend: { show: !sparkline && state.series.length > 1, position: 'top', horizontalAlign: 'left' },
         xaxis: {
             type: 'datetime',
+            max: axisMax(state),
             labels: { datetimeUTC: false },
             tooltip: { enabled: false },
         },
@@ -228,6 +251,7 @@ export function create(element, config) {
     state.tip.setAttribute('role', 'tooltip');
     element.parentElement.appendChild(state.tip);
     state.chart = new ApexCharts(element, options(state, config));
+    state.axisMax = axisMax(state);
     charts.set(config.id, state);
     mark(state);
     return state.chart.render();
@@ -239,7 +263,7 @@ export function append(id, points) {
         return;
     }
     add(state, points);
-    state.chart.updateSeries(seriesData(state), false);
+    update(state, { series: seriesData(state) });
     mark(state);
 }
 
@@ -255,6 +279,7 @@ export function reset(id, points, marks, windowMs) {
     state.marks = [...marks];
     add(state, points);
     state.chart.updateOptions(options(state, state.config), false, false);
+    state.axisMax = axisMax(state);
     mark(state);
 }
 
@@ -264,7 +289,7 @@ export function annotate(id, marks) {
         return;
     }
     state.marks.push(...marks);
-    state.chart.updateOptions({ annotations: options(state, state.config).annotations }, false, false);
+    update(state, { annotations: options(state, state.config).annotations });
     mark(state);
 }
 
