@@ -256,6 +256,10 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         {
             // The circuit is gone; the chart went with the page.
         }
+        catch (TaskCanceledException) when (_disposed)
+        {
+            // The page closed while the call was in flight: the circuit cancels its pending interop calls.
+        }
     }
 
     private static long? WindowMs(TimeSpan? window) => window is { } w ? (long)w.TotalMilliseconds : null;
