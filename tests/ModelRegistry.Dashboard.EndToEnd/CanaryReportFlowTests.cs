@@ -54,6 +54,14 @@ public sealed class CanaryReportFlowTests : EndToEndTest
         await Expect(marks.Locator(".tsc-mark-fail")).ToHaveTextAsync("fail", new() { Timeout = 10_000 });
         await Expect(marks.Locator(".tsc-mark-rollback")).ToHaveTextAsync("rolled back");
         await Expect(marks.Locator(".tsc-mark-shift")).ToHaveCountAsync(1); // the rollback's own shift is not a step forward
+        // The failing verdict and the rollback it caused a second later are both readable: their labels do not overlap.
+        var fail = await marks.Locator(".tsc-mark-fail").BoundingBoxAsync();
+        var rollback = await marks.Locator(".tsc-mark-rollback").BoundingBoxAsync();
+        Assert.NotNull(fail);
+        Assert.NotNull(rollback);
+        var overlap = fail.X < rollback.X + rollback.Width && rollback.X < fail.X + fail.Width
+            && fail.Y < rollback.Y + rollback.Height && rollback.Y < fail.Y + fail.Height;
+        Assert.False(overlap, $"the fail label ({fail.X},{fail.Y}) covers the rollback label ({rollback.X},{rollback.Y})");
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
         // The report's table shows the failing verdict check by check.
         await Expect(page.GetByTestId("canary-table").GetByTestId("check-result").First).ToHaveTextAsync("fail");

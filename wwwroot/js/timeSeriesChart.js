@@ -49,7 +49,7 @@ function xAnnotation(state, mark, row) {
             borderColor: colour,
             orientation: 'horizontal',
             textAnchor: labelAnchor(state, mark.x),
-            offsetY: -4 + 20 * ((row + (markRows[mark.kind] ?? 0)) % 3),
+            offsetY: -4 + 20 * row,
             style: { color: '#fff', background: colour, fontSize: '11px', cssClass: `tsc-mark tsc-mark-${mark.kind}` },
             mouseEnter: (_, event) => showTip(state, mark, event),
             mouseLeave: () => hideTip(state),
@@ -68,14 +68,23 @@ function labelAnchor(state, x) {
     return x > oldest + (newest - oldest) * 0.75 ? 'end' : 'middle';
 }
 
-// Marks close together in time (a deploy and its first verdict, a rollback a minute later on a 24 h axis) get their
-// labels on different rows rather than on top of each other: up to three rows, cycling.
-function labelRow(state, index) {
+// Marks close together in time (a shift and its first verdict, a failing verdict and the rollback it causes a second
+// later, a rollback a minute later on a 24 h axis) get their labels on different rows rather than on top of each other:
+// each mark takes its kind's preferred row, or the next of the three rows that no nearby earlier mark holds.
+function labelRows(state) {
     const xs = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
     const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
-    const x = state.marks[index].x;
-    const near = state.marks.filter((m, i) => i < index && Math.abs(m.x - x) < span * 0.12).length;
-    return near % 3;
+    const rows = [];
+    state.marks.forEach((m, i) => {
+        const taken = new Set(rows.filter((_, j) => Math.abs(state.marks[j].x - m.x) < span * 0.12));
+        const preferred = markRows[m.kind] ?? 0;
+        let row = preferred;
+        for (let k = 0; k < 3 && taken.has(row); k++) {
+            row = (preferred + k + 1) % 3;
+        }
+        rows[i] = row;
+    });
+    return rows;
 }
 
 // Labels alternate sides: two limits close together (an absolute one and a relative one) stay readable.
@@ -135,6 +144,11 @@ function seriesData(state) {
     return state.series.map((s, i) => ({ name: s.name, data: state.data[i] }));
 }
 
+function annotationsX(state) {
+    const rows = labelRows(state);
+    return state.marks.map((m, i) => xAnnotation(state, m, rows[i]));
+}
+
 function themeOptions(dark) {
     return {
         theme: { mode: dark ? 'dark' : 'light' },
@@ -181,7 +195,7 @@ function options(state, config) {
             y: { formatter: value => format(config.unit, value) },
         },
         annotations: {
-            xaxis: sparkline ? [] : state.marks.map((m, i) => xAnnotation(state, m, labelRow(state, i))),
+            xaxis: sparkline ? [] : annotationsX(state),
             yaxis: sparkline ? [] : state.thresholds.map((t, i) => yAnnotation(t, i)),
         },
         noData: { text: config.emptyText ?? 'Waiting for traffic…' },
