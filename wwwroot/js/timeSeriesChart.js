@@ -186,7 +186,7 @@ function options(state, config) {
         },
         yaxis: {
             min: 0,
-            max: max => Math.max(max, ...state.thresholds.map(t => t.y * 1.15), config.minimumMax ?? 0),
+            max: max => Math.max(max, ...state.thresholds.map(t => t.y * 1.15)),
             forceNiceScale: true,
             labels: { formatter: value => format(config.unit, value) },
         },
