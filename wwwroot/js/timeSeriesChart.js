@@ -57,23 +57,24 @@ function xAnnotation(state, mark, row) {
     };
 }
 
+// The oldest and newest x over all series, or null when the chart holds no point.
+function extent(state) {
+    const ends = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
+    return ends.length ? { oldest: Math.min(...ends), newest: Math.max(...ends) } : null;
+}
+
 // A label centred on a mark near the newest point (where live marks appear) would be cut off at the chart's right edge.
 function labelAnchor(state, x) {
-    const ends = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
-    if (!ends.length) {
-        return 'middle';
-    }
-    const oldest = Math.min(...ends);
-    const newest = Math.max(...ends);
-    return x > oldest + (newest - oldest) * 0.75 ? 'end' : 'middle';
+    const e = extent(state);
+    return e && x > e.oldest + (e.newest - e.oldest) * 0.75 ? 'end' : 'middle';
 }
 
 // Marks close together in time (a shift and its first verdict, a failing verdict and the rollback it causes a second
 // later, a rollback a minute later on a 24 h axis) get their labels on different rows rather than on top of each other:
 // each mark takes its kind's preferred row, or the next of the three rows that no nearby earlier mark holds.
 function labelRows(state) {
-    const xs = state.data.flatMap(d => (d.length ? [d[0][0], d[d.length - 1][0]] : []));
-    const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+    const e = extent(state);
+    const span = e ? e.newest - e.oldest : 0;
     const rows = [];
     state.marks.forEach((m, i) => {
         const taken = new Set(rows.filter((_, j) => Math.abs(state.marks[j].x - m.x) < span * 0.12));
@@ -122,9 +123,9 @@ function hideTip(state) {
 // last minute lies after it, and ApexCharts does not draw an annotation outside the axis. The axis then reaches the
 // newest mark; otherwise it is left to ApexCharts (undefined), so live points keep moving it.
 function axisMax(state) {
-    const newestPoint = Math.max(...state.data.map(d => (d.length ? d[d.length - 1][0] : -Infinity)));
+    const e = extent(state);
     const newestMark = Math.max(...state.marks.map(m => m.x));
-    return newestMark > newestPoint && Number.isFinite(newestPoint) ? newestMark : undefined;
+    return e && newestMark > e.newest ? newestMark : undefined;
 }
 
 // Updates what changed, and the axis with it when a mark or a point moved its end.
@@ -144,9 +145,16 @@ function seriesData(state) {
     return state.series.map((s, i) => ({ name: s.name, data: state.data[i] }));
 }
 
-function annotationsX(state) {
+// Sparklines carry no marks or limits.
+function annotations(state) {
+    if (state.config.sparkline === true) {
+        return { xaxis: [], yaxis: [] };
+    }
     const rows = labelRows(state);
-    return state.marks.map((m, i) => xAnnotation(state, m, rows[i]));
+    return {
+        xaxis: state.marks.map((m, i) => xAnnotation(state, m, rows[i])),
+        yaxis: state.thresholds.map((t, i) => yAnnotation(t, i)),
+    };
 }
 
 function themeOptions(dark) {
@@ -194,10 +202,7 @@ function options(state, config) {
             x: { format: 'HH:mm:ss' },
             y: { formatter: value => format(config.unit, value) },
         },
-        annotations: {
-            xaxis: sparkline ? [] : annotationsX(state),
-            yaxis: sparkline ? [] : state.thresholds.map((t, i) => yAnnotation(t, i)),
-        },
+        annotations: annotations(state),
         noData: { text: config.emptyText ?? 'Waiting for traffic…' },
     };
     const theme = themeOptions(state.dark);
@@ -212,11 +217,11 @@ function mark(state) {
 }
 
 function trim(state) {
-    if (!state.windowMs) {
+    const e = state.windowMs ? extent(state) : null;
+    if (!e) {
         return;
     }
-    const newest = Math.max(...state.data.map(d => (d.length ? d[d.length - 1][0] : -Infinity)));
-    const oldest = newest - state.windowMs;
+    const oldest = e.newest - state.windowMs;
     for (const d of state.data) {
         let drop = 0;
         while (drop < d.length && d[drop][0] < oldest) {
@@ -303,7 +308,7 @@ export function annotate(id, marks) {
         return;
     }
     state.marks.push(...marks);
-    update(state, { annotations: options(state, state.config).annotations });
+    update(state, { annotations: annotations(state) });
     mark(state);
 }
 
@@ -313,7 +318,7 @@ export function thresholds(id, values) {
         return;
     }
     state.thresholds = [...values];
-    state.chart.updateOptions({ annotations: options(state, state.config).annotations }, false, false);
+    state.chart.updateOptions({ annotations: annotations(state) }, false, false);
 }
 
 export function theme(id, dark) {

@@ -89,7 +89,7 @@ public sealed class GatewaySdkTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_caller_without_a_key_is_refused_with_401()
+    public async Task A_key_the_app_does_not_know_is_refused_with_401()
     {
         var client = Client("support-chat", "staging", apiKey: "not-a-key-of-this-app");
 
