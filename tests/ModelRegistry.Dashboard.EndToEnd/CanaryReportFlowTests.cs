@@ -55,13 +55,15 @@ public sealed class CanaryReportFlowTests : EndToEndTest
         await Expect(marks.Locator(".tsc-mark-rollback")).ToHaveTextAsync("rolled back");
         await Expect(marks.Locator(".tsc-mark-shift")).ToHaveCountAsync(1); // the rollback's own shift is not a step forward
         // The failing verdict and the rollback it caused a second later are both readable: their labels do not overlap.
-        var fail = await marks.Locator(".tsc-mark-fail").BoundingBoxAsync();
-        var rollback = await marks.Locator(".tsc-mark-rollback").BoundingBoxAsync();
-        Assert.NotNull(fail);
-        Assert.NotNull(rollback);
-        var overlap = fail.X < rollback.X + rollback.Width && rollback.X < fail.X + fail.Width
-            && fail.Y < rollback.Y + rollback.Height && rollback.Y < fail.Y + fail.Height;
-        Assert.False(overlap, $"the fail label ({fail.X},{fail.Y}) covers the rollback label ({rollback.X},{rollback.Y})");
+        // Both boxes are read in one evaluation: the chart redraws its annotations each second.
+        var boxes = await page.WaitForFunctionAsync(
+            "selector => { const root = document.querySelector(selector); const f = root?.querySelector('.tsc-mark-fail'); const r = root?.querySelector('.tsc-mark-rollback');" +
+            " if (!f || !r) return null; const a = f.getBoundingClientRect(), b = r.getBoundingClientRect();" +
+            " return a.width && b.width ? [a.x, a.y, a.width, a.height, b.x, b.y, b.width, b.height] : null; }",
+            ErrorChart);
+        var box = await boxes.JsonValueAsync<double[]>();
+        var overlap = box[0] < box[4] + box[6] && box[4] < box[0] + box[2] && box[1] < box[5] + box[7] && box[5] < box[1] + box[3];
+        Assert.False(overlap, $"the fail label ({box[0]},{box[1]}) covers the rollback label ({box[4]},{box[5]})");
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
         // The report's table shows the failing verdict check by check.
         await Expect(page.GetByTestId("canary-table").GetByTestId("check-result").First).ToHaveTextAsync("fail");
