@@ -160,7 +160,8 @@ internal sealed class GatewayForwarder(
                 errorType is null,
                 usage.Input,
                 usage.Output,
-                errorType));
+                errorType,
+                request.Stream && errorType is null && meter.FirstByte is { } firstByte ? firstByte.TotalMilliseconds : null));
         }
     }
 

@@ -28,14 +28,28 @@ internal sealed class MetricBucket(long epoch)
     private long _outputTokens;
     private long _rateLimited;
     private long _clientErrors;
+    private long _firstTokens;
+    private long _firstTokenSumMicros;
+    private long _firstTokenMaxMicros;
 
     /// <summary>Events recorded (a plain read of the histogram's total: exact once writers are done).</summary>
     public long Count => _histogram.TotalCount;
 
     /// <summary>The hot path: no allocation, one compare-and-swap.</summary>
-    public void Add(long micros, bool success, int inputTokens, int outputTokens)
+    /// <param name="firstTokenMicros">A stream's time to first token, or a negative number when not measured.</param>
+    public void Add(long micros, bool success, int inputTokens, int outputTokens, long firstTokenMicros = -1)
     {
         Enter();
+        if (firstTokenMicros >= 0)
+        {
+            _firstTokens++;
+            _firstTokenSumMicros += firstTokenMicros;
+            if (firstTokenMicros > _firstTokenMaxMicros)
+            {
+                _firstTokenMaxMicros = firstTokenMicros;
+            }
+        }
+
         _histogram.RecordValue(micros);
         _latencySumMicros += micros;
         if (!success)
@@ -83,7 +97,10 @@ internal sealed class MetricBucket(long epoch)
                 _histogram.CopyCountsTo(counts);
             }
 
-            return new BucketFigures(_histogram.TotalCount, _errors, _latencySumMicros, _maxMicros, _inputTokens, _outputTokens, _rateLimited, _clientErrors);
+            return new BucketFigures(_histogram.TotalCount, _errors, _latencySumMicros, _maxMicros, _inputTokens, _outputTokens, _rateLimited, _clientErrors)
+            {
+                FirstToken = new FirstTokenFigures(_firstTokens, _firstTokenSumMicros, _firstTokenMaxMicros),
+            };
         }
         finally
         {
@@ -106,6 +123,9 @@ internal sealed class MetricBucket(long epoch)
             _rateLimited += figures.RateLimited;
             _clientErrors += figures.ClientErrors;
             _maxMicros = Math.Max(_maxMicros, figures.MaxMicros);
+            _firstTokens += figures.FirstToken.Count;
+            _firstTokenSumMicros += figures.FirstToken.SumMicros;
+            _firstTokenMaxMicros = Math.Max(_firstTokenMaxMicros, figures.FirstToken.MaxMicros);
         }
         finally
         {
@@ -125,6 +145,9 @@ internal sealed class MetricBucket(long epoch)
         _outputTokens = 0;
         _rateLimited = 0;
         _clientErrors = 0;
+        _firstTokens = 0;
+        _firstTokenSumMicros = 0;
+        _firstTokenMaxMicros = 0;
         Exit();
         Volatile.Write(ref Epoch, epoch);
     }
@@ -156,7 +179,20 @@ internal sealed class MetricBucket(long epoch)
 /// <summary>A consistent copy of one bucket's plain figures.</summary>
 internal readonly record struct BucketFigures(long Count, long Errors, long LatencySumMicros, long MaxMicros, long InputTokens, long OutputTokens, long RateLimited, long ClientErrors)
 {
+    public FirstTokenFigures FirstToken { get; init; }
+
     public bool IsEmpty => Count == 0 && RateLimited == 0 && ClientErrors == 0;
+}
+
+/// <summary>Time to first token of the streamed requests among a span's: how many were measured, their sum and maximum.</summary>
+internal readonly record struct FirstTokenFigures(long Count, long SumMicros, long MaxMicros)
+{
+    public FirstTokenFigures Plus(in FirstTokenFigures other) =>
+        new(Count + other.Count, SumMicros + other.SumMicros, Math.Max(MaxMicros, other.MaxMicros));
+
+    public FirstTokenFigures Minus(in FirstTokenFigures other) => new(Count - other.Count, SumMicros - other.SumMicros, MaxMicros);
+
+    public double AverageMs => Count == 0 ? 0 : SumMicros / 1000.0 / Count;
 }
 
 /// <summary>Plain counters (no histogram): what a series has recorded since the process started.</summary>
@@ -169,6 +205,7 @@ internal struct MetricTotals
     public long OutputTokens;
     public long RateLimited;
     public long ClientErrors;
+    public FirstTokenFigures FirstToken;
 
     public void Add(MetricBucket bucket) => Add(bucket.Read(null));
 
@@ -181,6 +218,7 @@ internal struct MetricTotals
         OutputTokens += figures.OutputTokens;
         RateLimited += figures.RateLimited;
         ClientErrors += figures.ClientErrors;
+        FirstToken = FirstToken.Plus(figures.FirstToken);
     }
 }
 
@@ -198,5 +236,7 @@ internal readonly record struct WindowFigures(
     long RateLimited = 0,
     long ClientErrors = 0)
 {
+    public FirstTokenFigures FirstToken { get; init; }
+
     public bool IsEmpty => Requests == 0 && RateLimited == 0 && ClientErrors == 0;
 }

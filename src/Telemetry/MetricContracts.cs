@@ -16,13 +16,16 @@ public readonly record struct MetricEvent(
     bool Success,
     int InputTokens,
     int OutputTokens,
-    string? ErrorType = null);
+    string? ErrorType = null,
+    double? TimeToFirstTokenMs = null);
 
 /// <summary>
 /// Every figure of one series over one window. Latency percentiles carry the histogram's stated relative error.
 /// <see cref="Requests"/>, errors and latency count only what the version answered; <see cref="RateLimited"/> and
 /// <see cref="ClientErrors"/> (see <see cref="ErrorTypes"/>) are the requests it is not to blame for, tracked apart so a
-/// quota spike or bad callers never roll back a good version.
+/// quota spike or bad callers never roll back a good version. <see cref="StreamedRequests"/> are the answered requests
+/// whose time to first token was measured (streams), which <see cref="AvgTimeToFirstTokenMs"/> and
+/// <see cref="MaxTimeToFirstTokenMs"/> describe (0 without any).
 /// </summary>
 public sealed record MetricsSummary(
     string Environment,
@@ -43,7 +46,10 @@ public sealed record MetricsSummary(
     double TokensPerRequest,
     decimal? Cost = null,
     long RateLimited = 0,
-    long ClientErrors = 0)
+    long ClientErrors = 0,
+    long StreamedRequests = 0,
+    double AvgTimeToFirstTokenMs = 0,
+    double MaxTimeToFirstTokenMs = 0)
 {
     [JsonIgnore]
     public SeriesKey Series => new(Environment, Model, Version);
@@ -95,6 +101,9 @@ public sealed record MetricEventInput
     public int? OutputTokens { get; init; }
 
     public string? ErrorType { get; init; }
+
+    /// <summary>For a streamed answer: milliseconds until its first token left the server (at most <see cref="LatencyMs"/>).</summary>
+    public double? TimeToFirstTokenMs { get; init; }
 }
 
 /// <summary>The answer to an accepted batch: every event was recorded.</summary>
@@ -134,7 +143,9 @@ public sealed record MetricPoint(
     long InputTokens,
     long OutputTokens,
     long RateLimited = 0,
-    long ClientErrors = 0);
+    long ClientErrors = 0,
+    long StreamedRequests = 0,
+    double AvgTimeToFirstTokenMs = 0);
 
 public sealed record MetricSeriesResult(
     string Environment,

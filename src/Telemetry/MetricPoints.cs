@@ -25,9 +25,11 @@ internal struct PointFigures
     private long _outputTokens;
     private long _rateLimited;
     private long _clientErrors;
+    private FirstTokenFigures _firstToken;
 
     public void Add(MetricRollup row)
     {
+        _firstToken = _firstToken.Plus(new FirstTokenFigures(row.StreamedRequests, (long)Math.Round(row.TimeToFirstTokenSumMs * 1000), (long)Math.Round(row.MaxTimeToFirstTokenMs * 1000)));
         Add(row.Requests, row.Errors, row.LatencySumMs, row.MaxLatencyMs, row.P50LatencyMs, row.P95LatencyMs, row.P99LatencyMs, row.InputTokens, row.OutputTokens);
         _rateLimited += row.RateLimited;
         _clientErrors += row.ClientErrors;
@@ -37,6 +39,7 @@ internal struct PointFigures
     {
         _rateLimited += f.RateLimited;
         _clientErrors += f.ClientErrors;
+        _firstToken = _firstToken.Plus(f.FirstToken);
         if (f.Requests > 0)
         {
             Add(f.Requests, f.Errors, f.LatencySumMicros / 1000.0, f.MaxMicros / 1000.0, f.P50Micros / 1000.0, f.P95Micros / 1000.0, f.P99Micros / 1000.0, f.InputTokens, f.OutputTokens);
@@ -59,7 +62,9 @@ internal struct PointFigures
             _inputTokens,
             _outputTokens,
             _rateLimited,
-            _clientErrors);
+            _clientErrors,
+            _firstToken.Count,
+            _firstToken.AverageMs);
     }
 
     private void Add(long requests, long errors, double latencySumMs, double maxMs, double p50, double p95, double p99, long input, long output)

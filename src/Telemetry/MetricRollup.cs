@@ -37,4 +37,11 @@ public sealed class MetricRollup
 
     /// <summary>Requests refused as the caller's fault: tracked, not held against the version.</summary>
     public long ClientErrors { get; set; }
+
+    /// <summary>Answered requests whose time to first token was measured (streams).</summary>
+    public long StreamedRequests { get; set; }
+
+    public double TimeToFirstTokenSumMs { get; set; }
+
+    public double MaxTimeToFirstTokenMs { get; set; }
 }

@@ -234,6 +234,9 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
         row.RateLimited += figures.RateLimited - written.RateLimited;
         row.ClientErrors += figures.ClientErrors - written.ClientErrors;
         row.MaxLatencyMs = Math.Max(row.MaxLatencyMs, figures.MaxMicros / 1000.0);
+        row.StreamedRequests += figures.FirstToken.Count - written.FirstToken.Count;
+        row.TimeToFirstTokenSumMs += (figures.FirstToken.SumMicros - written.FirstToken.SumMicros) / 1000.0;
+        row.MaxTimeToFirstTokenMs = Math.Max(row.MaxTimeToFirstTokenMs, figures.FirstToken.MaxMicros / 1000.0);
         var total = foreignRequests + figures.Requests;
         row.P50LatencyMs = Blend(row.P50LatencyMs, foreignRequests, figures.P50Micros / 1000.0, figures.Requests, total);
         row.P95LatencyMs = Blend(row.P95LatencyMs, foreignRequests, figures.P95Micros / 1000.0, figures.Requests, total);
@@ -250,7 +253,8 @@ public sealed partial class MetricRollupWriter : SupervisedWorker
         || figures.InputTokens != written.InputTokens
         || figures.OutputTokens != written.OutputTokens
         || figures.RateLimited != written.RateLimited
-        || figures.ClientErrors != written.ClientErrors;
+        || figures.ClientErrors != written.ClientErrors
+        || figures.FirstToken.Count != written.FirstToken.Count;
 
     private void Forget(long oldestMinute)
     {

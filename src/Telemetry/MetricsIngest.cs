@@ -67,6 +67,7 @@ public sealed class MetricsIngest(
                 InputTokens = e.InputTokens,
                 OutputTokens = e.OutputTokens,
                 ErrorType = e.ErrorType,
+                TimeToFirstTokenMs = e.TimeToFirstTokenMs,
             };
         }
 
@@ -194,6 +195,13 @@ public sealed class MetricsIngest(
                 report.Add(i, "outputTokens", "'outputTokens' must be 0 or more.");
             }
 
+            if (input.TimeToFirstTokenMs is { } firstToken
+                && (!double.IsFinite(firstToken) || firstToken < 0 || (input.LatencyMs is { } total && double.IsFinite(total) && firstToken > total)))
+            {
+                report.Add(i, "timeToFirstTokenMs", string.Create(CultureInfo.InvariantCulture,
+                    $"'timeToFirstTokenMs' must be a number from 0 to the request's 'latencyMs' ({input.LatencyMs}); got {firstToken}."));
+            }
+
             if (input.ErrorType is { Length: > MaxErrorTypeLength })
             {
                 report.Add(i, "errorType", $"'errorType' must be at most {MaxErrorTypeLength} characters.");
@@ -229,7 +237,8 @@ public sealed class MetricsIngest(
                     input.Success!.Value,
                     input.InputTokens ?? 0,
                     input.OutputTokens ?? 0,
-                    input.ErrorType);
+                    input.ErrorType,
+                    input.TimeToFirstTokenMs);
             }
         }
 

@@ -214,7 +214,10 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
             requests == 0 ? 0 : (double)(f.InputTokens + f.OutputTokens) / requests,
             null,
             f.RateLimited,
-            f.ClientErrors);
+            f.ClientErrors,
+            f.FirstToken.Count,
+            f.FirstToken.AverageMs,
+            f.FirstToken.MaxMicros / 1000.0);
     }
 
     private bool Record(in MetricEvent e, long now) => RecordInto(GetSeries(e.Series), in e, now);
@@ -242,7 +245,8 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
             return false;
         }
 
-        return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0), e.Success ? ExcusedKind.None : ErrorTypes.Excused(e.ErrorType));
+        return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0), e.Success ? ExcusedKind.None : ErrorTypes.Excused(e.ErrorType),
+            e.TimeToFirstTokenMs is { } firstToken ? LatencyScale.ToMicros(firstToken) : -1);
     }
 
     private SeriesBuckets GetSeries(in SeriesKey key)

@@ -31,9 +31,12 @@ public sealed class PrometheusExposition(MetricsStore store)
         Family(text, "modelregistry_client_errors_total", "counter", "Requests refused as the caller's fault (4xx) per version since the process started; not counted as errors.", series, s => Number(s.Totals.ClientErrors));
         Family(text, "modelregistry_input_tokens_total", "counter", "Input tokens per version since the process started.", series, s => Number(s.Totals.InputTokens));
         Family(text, "modelregistry_output_tokens_total", "counter", "Output tokens per version since the process started.", series, s => Number(s.Totals.OutputTokens));
+        Family(text, "modelregistry_streamed_requests_total", "counter", "Answered requests whose time to first token was measured (streams) per version since the process started.", series, s => Number(s.Totals.FirstToken.Count));
+        Family(text, "modelregistry_time_to_first_token_seconds_total", "counter", "Sum of the measured times to first token per version since the process started (divide by modelregistry_streamed_requests_total for the average).", series, s => Number(s.Totals.FirstToken.SumMicros / 1_000_000.0));
         Family(text, "modelregistry_requests_per_second", "gauge", $"Requests per second over the last {WindowSeconds} s.", series, s => Number(s.Window.Requests / (double)WindowSeconds));
         Family(text, "modelregistry_request_error_ratio", "gauge", $"Failed share of requests over the last {WindowSeconds} s (0 without requests).", series, s => Number(s.Window.ErrorRate));
         Family(text, "modelregistry_request_latency_average_seconds", "gauge", $"Average request latency over the last {WindowSeconds} s.", series, s => Number(s.Window.AvgLatencyMs / 1000));
+        Family(text, "modelregistry_time_to_first_token_average_seconds", "gauge", $"Average time to first token of streamed requests over the last {WindowSeconds} s (0 without streams).", series, s => Number(s.Window.AvgTimeToFirstTokenMs / 1000));
 
         text.Append("# HELP modelregistry_request_latency_seconds Request latency percentiles over the last ")
             .Append(WindowSeconds).Append(" s (HdrHistogram, within 1% of the exact value).\n")

@@ -70,7 +70,8 @@ internal sealed class SeriesBuckets
 
     /// <summary>Records one event for <paramref name="second"/>, which is <paramref name="age"/> seconds before now (0 or more).</summary>
     /// <param name="excused">A rate-limited or client-error request (<see cref="ErrorTypes"/>): counted apart.</param>
-    public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens, ExcusedKind excused = ExcusedKind.None)
+    /// <param name="firstTokenMicros">A stream's time to first token, or negative when not measured.</param>
+    public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens, ExcusedKind excused = ExcusedKind.None, long firstTokenMicros = -1)
     {
         var bucket = age < LateSecondHorizon ? SecondBucket(second) : null;
         bucket ??= BlockBucket(FloorDiv(second, BlockSeconds));
@@ -81,7 +82,7 @@ internal sealed class SeriesBuckets
 
         if (excused == ExcusedKind.None)
         {
-            bucket.Add(micros, success, inputTokens, outputTokens);
+            bucket.Add(micros, success, inputTokens, outputTokens, firstTokenMicros);
         }
         else
         {
@@ -108,6 +109,7 @@ internal sealed class SeriesBuckets
             _snapshot ??= new LatencySnapshot();
             Array.Clear(_merged);
             long requests = 0, errors = 0, sum = 0, max = 0, input = 0, output = 0, rateLimited = 0, clientErrors = 0;
+            var firstToken = default(FirstTokenFigures);
 
             void Take(MetricBucket bucket)
             {
@@ -119,6 +121,7 @@ internal sealed class SeriesBuckets
 
                 rateLimited += figures.RateLimited;
                 clientErrors += figures.ClientErrors;
+                firstToken = firstToken.Plus(figures.FirstToken);
 
                 requests += figures.Count;
                 errors += figures.Errors;
@@ -158,7 +161,7 @@ internal sealed class SeriesBuckets
 
             if (!withPercentiles)
             {
-                return new WindowFigures(requests, errors, sum, max, 0, 0, 0, input, output, rateLimited, clientErrors);
+                return new WindowFigures(requests, errors, sum, max, 0, 0, 0, input, output, rateLimited, clientErrors) { FirstToken = firstToken };
             }
 
             _snapshot.Load(_merged);
@@ -173,7 +176,10 @@ internal sealed class SeriesBuckets
                 input,
                 output,
                 rateLimited,
-                clientErrors);
+                clientErrors)
+            {
+                FirstToken = firstToken,
+            };
         }
     }
 

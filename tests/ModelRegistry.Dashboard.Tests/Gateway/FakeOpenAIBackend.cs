@@ -13,7 +13,7 @@ namespace ModelRegistry.Dashboard.Tests.Gateway;
 /// <summary>
 /// A model server on a real Kestrel port that speaks enough of the OpenAI API for the gateway's tests: chat completions
 /// (JSON, or server-sent events ending with a usage chunk when asked), embeddings, and a share of answers replaced by a
-/// configurable status (500, 429…). It records the last request it received.
+/// configurable status (500, 429…); its <c>/health</c> can be made to fail. It records the last request it received.
 /// </summary>
 public sealed class FakeOpenAIBackend : IAsyncDisposable
 {
@@ -35,8 +35,17 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
     /// <summary>The endpoint a version registers, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Every n-th request answers <see cref="FailureStatus"/> (0: never).</summary>
-    public int FailEvery { get; set; }
+    /// <summary>
+    /// The share of requests (0 to 1) answered with <see cref="FailureStatus"/>, spread evenly: request n fails when
+    /// ⌊n × share⌋ grows, so 0.3 fails exactly 3 of every 10.
+    /// </summary>
+    public double FailureShare { get; set; }
+
+    /// <summary>When false, <c>/health</c> answers 503.</summary>
+    public bool Healthy { get; set; } = true;
+
+    /// <summary>How long a stream waits before its first chunk (the time to first token it causes).</summary>
+    public TimeSpan FirstTokenDelay { get; set; }
 
     public int FailureStatus { get; set; } = StatusCodes.Status500InternalServerError;
 
@@ -53,7 +62,7 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         FakeOpenAIBackend? self = null;
-        app.MapGet("/health", () => Results.Ok());
+        app.MapGet("/health", () => self!.Healthy ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         app.MapPost("/v1/chat/completions", (HttpContext context) => self!.ChatAsync(context));
         app.MapPost("/v1/embeddings", (HttpContext context) => self!.EmbeddingsAsync(context));
         await app.StartAsync();
@@ -67,7 +76,7 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
         LastModel = body.RootElement.GetProperty("model").GetString();
         LastAuthorization = context.Request.Headers.Authorization.ToString();
         var n = Interlocked.Increment(ref _requests);
-        if (FailEvery > 0 && n % FailEvery == 0)
+        if (Math.Floor(n * FailureShare) > Math.Floor((n - 1) * FailureShare))
         {
             context.Response.StatusCode = FailureStatus;
             await context.Response.WriteAsJsonAsync(new { error = new { message = "simulated", type = "server_error", code = "simulated" } });
@@ -101,6 +110,7 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
         }
 
         context.Response.ContentType = "text/event-stream";
+        await Task.Delay(FirstTokenDelay, context.RequestAborted);
         foreach (var word in new[] { "hello ", "from ", Name })
         {
             await WriteEventAsync(context, new

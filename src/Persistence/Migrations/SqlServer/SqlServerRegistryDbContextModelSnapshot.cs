@@ -774,6 +774,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
                     b.Property<double>("MaxLatencyMs")
                         .HasColumnType("float");
 
+                    b.Property<double>("MaxTimeToFirstTokenMs")
+                        .HasColumnType("float");
+
                     b.Property<DateTime>("MinuteStart")
                         .HasColumnType("datetime2");
 
@@ -799,6 +802,12 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
 
                     b.Property<long>("Requests")
                         .HasColumnType("bigint");
+
+                    b.Property<long>("StreamedRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("TimeToFirstTokenSumMs")
+                        .HasColumnType("float");
 
                     b.Property<string>("Version")
                         .IsRequired()

@@ -746,6 +746,9 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                     b.Property<double>("MaxLatencyMs")
                         .HasColumnType("REAL");
 
+                    b.Property<double>("MaxTimeToFirstTokenMs")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime>("MinuteStart")
                         .HasColumnType("TEXT");
 
@@ -771,6 +774,12 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
 
                     b.Property<long>("Requests")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("StreamedRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("TimeToFirstTokenSumMs")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Version")
                         .IsRequired()
