@@ -13,6 +13,15 @@ using ModelRegistry.Dashboard.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
+if (builder.IsStandaloneGateway())
+{
+    // Gateway:Mode=Standalone: only the data plane, following a control plane (README: "Standalone gateways").
+    var gateway = builder.AddStandaloneGateway().Build();
+    gateway.MapStandaloneGateway();
+    gateway.Run();
+    return;
+}
+
 builder.AddRegistryPersistence();
 builder.AddRegistryEngine();
 builder.AddTelemetry();

@@ -33,6 +33,13 @@ internal static class MetricsEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
             .WithSummary($"Record up to {MetricsIngest.MaxEventsPerBatch:N0} metric events; the batch is refused whole on any bad event");
 
+        metrics.MapPost("/aggregates", IngestAggregatesAsync)
+            .Produces<MetricsAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
+            .WithSummary("Merge per-series aggregates measured by a standalone gateway (counts, errors by type, tokens, time to first token, latency histogram)");
+
         metrics.MapGet("/summary", (MetricsQueries queries, string? model, string? environment, string? windowSeconds, CancellationToken ct) =>
                 queries.SummarizeAsync(new MetricsSummaryRequest(model, environment, windowSeconds), ct))
             .WithSummary("Live per-version figures of a model over the last windowSeconds (1–900, default 60), with cost");
@@ -117,10 +124,18 @@ internal static class MetricsEndpoints
             throw new BadHttpRequestException("Required parameter \"MetricEventBatch batch\" was not provided from body.");
         }
 
+        return await AcceptAsync(http, "events", () => ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken));
+    }
+
+    private static Task<IResult> IngestAggregatesAsync(HttpContext http, MetricsIngest ingest, MetricAggregateBatch batch, CancellationToken cancellationToken) =>
+        AcceptAsync(http, "aggregates", () => ingest.IngestAggregatesAsync(http.User.ToActor(), batch, cancellationToken));
+
+    /// <summary>202 with the count recorded, or the live-series cap's 429 naming the first item that did not fit.</summary>
+    private static async Task<IResult> AcceptAsync(HttpContext http, string list, Func<ValueTask<int>> record)
+    {
         try
         {
-            var accepted = await ingest.IngestAsync(http.User.ToActor(), batch.Events, cancellationToken);
-            return TypedResults.Accepted((string?)null, new MetricsAccepted(accepted));
+            return TypedResults.Accepted((string?)null, new MetricsAccepted(await record()));
         }
         catch (LiveSeriesLimitException full)
         {
@@ -132,7 +147,7 @@ internal static class MetricsEndpoints
                 extensions: new Dictionary<string, object?>
                 {
                     ["maxLiveSeries"] = full.Limit,
-                    ["errors"] = new Dictionary<string, string[]> { [$"events[{full.EventIndex}]"] = [full.Message] },
+                    ["errors"] = new Dictionary<string, string[]> { [$"{list}[{full.EventIndex}]"] = [full.Message] },
                 });
         }
     }

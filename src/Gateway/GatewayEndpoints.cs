@@ -50,10 +50,8 @@ public static class GatewayEndpoints
 internal sealed class GatewayForwarder(
     IHttpForwarder forwarder,
     GatewayHttpClient client,
-    LiveRouteTable routes,
-    HealthRegistry health,
-    ModelService models,
-    MetricsStore metrics,
+    IGatewayRoutes routes,
+    IGatewayRecorder metrics,
     IEndpointAddressResolver addresses,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider clock)
@@ -95,10 +93,20 @@ internal sealed class GatewayForwarder(
             return;
         }
 
-        var route = await routes.FindAsync(environment, request.Model, context.RequestAborted);
+        LiveRoute? route;
+        try
+        {
+            route = await routes.FindAsync(environment, request.Model, context.RequestAborted);
+        }
+        catch (ControlPlaneUnavailableException unavailable)
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, unavailable.Message, "server_error", "control_plane_unavailable");
+            return;
+        }
+
         if (route is null)
         {
-            var known = await IsRegisteredAsync(request.Model, context.RequestAborted);
+            var known = await routes.IsRegisteredAsync(request.Model, context.RequestAborted);
             await OpenAIErrors.WriteAsync(context, StatusCodes.Status404NotFound,
                 known
                     ? $"Model '{request.Model}' has no route in environment '{environment}': deploy a version there first."
@@ -108,7 +116,7 @@ internal sealed class GatewayForwarder(
         }
 
         var session = context.Request.Headers[GatewayEndpoints.SessionHeader].FirstOrDefault() ?? request.User;
-        var version = route.Split.Pick(session, v => health.Get(request.Model, v).Status != HealthStatus.Unhealthy, Random.Shared);
+        var version = route.Split.Pick(session, v => routes.IsServing(request.Model, v), Random.Shared);
         if (version is null || !route.Targets.TryGetValue(version, out var target))
         {
             await OpenAIErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
@@ -166,19 +174,6 @@ internal sealed class GatewayForwarder(
     }
 
     private const string Cancelled = "cancelled";
-
-    private async Task<bool> IsRegisteredAsync(string model, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await models.GetAsync(model, cancellationToken);
-            return true;
-        }
-        catch (NotFoundException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>
     /// The taxonomy of one finished request: null for a success; upstream errors, timeouts and connection failures

@@ -2,11 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ModelRegistry.Dashboard.Gateway;
 
-/// <summary>How the gateway runs: part of the app (the default), or off.</summary>
+/// <summary>How the gateway runs: part of the app (the default), off, or on its own for scale-out.</summary>
 public enum GatewayMode
 {
     InProcess,
     Off,
+
+    /// <summary>Only the gateway (no UI, no orchestrator, no database): routes, health and measurements go through the control plane.</summary>
+    Standalone,
 }
 
 /// <summary><c>Gateway:*</c>: the OpenAI-compatible data plane at <c>/gateway/{environment}/v1/</c>.</summary>
@@ -31,8 +34,19 @@ public sealed class GatewayOptions : IValidatableObject
     /// </summary>
     public List<UpstreamCredential> Upstreams { get; set; } = [];
 
+    /// <summary>Where a standalone gateway takes its routes and health and ships its measurements.</summary>
+    public ControlPlaneOptions ControlPlane { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Mode == GatewayMode.Standalone)
+        {
+            foreach (var result in ControlPlane.Validate())
+            {
+                yield return result;
+            }
+        }
+
         for (var i = 0; i < Upstreams.Count; i++)
         {
             if (!Uri.TryCreate(Upstreams[i].Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -59,4 +73,53 @@ public sealed class UpstreamCredential
 
     /// <summary>Sent upstream as <c>Authorization: Bearer</c>.</summary>
     public string ApiKey { get; set; } = "";
+}
+
+/// <summary><c>Gateway:ControlPlane:*</c>: the app a standalone gateway follows.</summary>
+public sealed class ControlPlaneOptions
+{
+    /// <summary>The control plane's base URL, e.g. <c>https://registry.internal/</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>An Automation key of the control plane: reads routes and health, posts aggregates, listens to the hub.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>This gateway's name in the control plane's logs (default: the machine name).</summary>
+    public string Name { get; set; } = Environment.MachineName;
+
+    public int ShipIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>How often the serving versions' health is read (and a lost hub connection retried).</summary>
+    public int RefreshSeconds { get; set; } = 2;
+
+    /// <summary>A route is read again after this long even without a push, in case one was lost.</summary>
+    public int RouteMaxAgeSeconds { get; set; } = 30;
+
+    internal IEnumerable<ValidationResult> Validate()
+    {
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            yield return new ValidationResult("Gateway:ControlPlane:Url must be the control plane's absolute http(s) URL when Gateway:Mode is Standalone.", ["Gateway:ControlPlane:Url"]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ApiKey))
+        {
+            yield return new ValidationResult("Gateway:ControlPlane:ApiKey is required when Gateway:Mode is Standalone: an Automation key of the control plane.", ["Gateway:ControlPlane:ApiKey"]);
+        }
+
+        if (ShipIntervalMilliseconds is < 100 or > 60_000)
+        {
+            yield return new ValidationResult("Gateway:ControlPlane:ShipIntervalMilliseconds must be from 100 to 60000.", ["Gateway:ControlPlane:ShipIntervalMilliseconds"]);
+        }
+
+        if (RefreshSeconds is < 1 or > 300)
+        {
+            yield return new ValidationResult("Gateway:ControlPlane:RefreshSeconds must be from 1 to 300.", ["Gateway:ControlPlane:RefreshSeconds"]);
+        }
+
+        if (RouteMaxAgeSeconds is < 1 or > 3600)
+        {
+            yield return new ValidationResult("Gateway:ControlPlane:RouteMaxAgeSeconds must be from 1 to 3600.", ["Gateway:ControlPlane:RouteMaxAgeSeconds"]);
+        }
+    }
 }

@@ -109,13 +109,15 @@ internal sealed class MetricBucket(long epoch)
     }
 
     /// <summary>Moves another bucket's figures into this one (a second ageing into its ten-second block).</summary>
-    public void Merge(MetricBucket from, long[] scratch)
+    public void Merge(MetricBucket from, long[] scratch) => Add(from.Read(scratch), scratch);
+
+    /// <summary>Adds figures measured elsewhere, with their raw histogram <paramref name="counts"/> (same layout).</summary>
+    public void Add(in BucketFigures figures, long[] counts)
     {
-        var figures = from.Read(scratch);
         Enter();
         try
         {
-            _histogram.AddCounts(scratch);
+            _histogram.AddCounts(counts);
             _errors += figures.Errors;
             _latencySumMicros += figures.LatencySumMicros;
             _inputTokens += figures.InputTokens;

@@ -15,7 +15,7 @@ namespace ModelRegistry.Dashboard.Telemetry;
 /// first series that did not fit; events of series already held keep landing in other batches.
 /// </para>
 /// </summary>
-public sealed class MetricsIngest(
+public sealed partial class MetricsIngest(
     MetricsStore store,
     KnownSeriesCatalog catalog,
     MetricsArrivals arrivals,
@@ -132,9 +132,7 @@ public sealed class MetricsIngest(
 
     private static ValidationResult Validate(IReadOnlyList<MetricEventInput?> events, DateTime now, KnownSeriesCatalog.Known known, MetricEvent[] output)
     {
-        var report = new ErrorReport();
-        var oldest = now - MaxAge;
-        var newest = now + MaxFutureSkew;
+        var report = new ErrorReport("events");
         var recent = new RecentSeries<SeriesKey>();
         for (var i = 0; i < events.Count; i++)
         {
@@ -146,30 +144,7 @@ public sealed class MetricsIngest(
             }
 
             var invalidBefore = report.InvalidEvents;
-            var namesPresent = true;
-            namesPresent &= Required(ref report, i, "model", input.Model);
-            namesPresent &= Required(ref report, i, "version", input.Version);
-            namesPresent &= Required(ref report, i, "environment", input.Environment);
-
-            var key = default(SeriesKey);
-            if (namesPresent)
-            {
-                key = new SeriesKey(input.Environment!, input.Model!, input.Version!);
-                if (recent.TryFind(key, out var seen))
-                {
-                    key = seen;
-                }
-                else if (known.TryGet(key, out var canonical))
-                {
-                    recent.Remember(canonical, canonical);
-                    key = canonical;
-                }
-                else
-                {
-                    report.UnknownName = true;
-                    ReportUnknown(ref report, i, known, key);
-                }
-            }
+            var key = Name(ref report, i, input.Model, input.Version, input.Environment, known, recent);
 
             if (input.LatencyMs is not { } latency)
             {
@@ -207,26 +182,7 @@ public sealed class MetricsIngest(
                 report.Add(i, "errorType", $"'errorType' must be at most {MaxErrorTypeLength} characters.");
             }
 
-            var timestamp = now;
-            if (input.Timestamp is { } sent)
-            {
-                timestamp = sent.Kind switch
-                {
-                    DateTimeKind.Local => sent.ToUniversalTime(),
-                    DateTimeKind.Unspecified => DateTime.SpecifyKind(sent, DateTimeKind.Utc),
-                    _ => sent,
-                };
-                if (timestamp > newest)
-                {
-                    report.Add(i, "timestamp", string.Create(CultureInfo.InvariantCulture,
-                        $"'timestamp' {timestamp:O} is more than {MaxFutureSkew.TotalMinutes:0} minutes in the future (now is {now:O}); check the sender's clock."));
-                }
-                else if (timestamp < oldest)
-                {
-                    report.Add(i, "timestamp", string.Create(CultureInfo.InvariantCulture,
-                        $"'timestamp' {timestamp:O} is older than {MaxAge.TotalMinutes:0} minutes, the longest live window, so it cannot be counted; send events as they happen."));
-                }
-            }
+            var timestamp = Timestamp(ref report, i, input.Timestamp, now);
 
             if (report.InvalidEvents == invalidBefore)
             {
@@ -243,6 +199,64 @@ public sealed class MetricsIngest(
         }
 
         return new ValidationResult(report.ToErrors(), report.UnknownName);
+    }
+
+    /// <summary>The sent timestamp in UTC (now when none was sent); one too far in the future or past is reported.</summary>
+    private static DateTime Timestamp(ref ErrorReport report, int index, DateTime? sent, DateTime now)
+    {
+        if (sent is not { } value)
+        {
+            return now;
+        }
+
+        var timestamp = value.Kind switch
+        {
+            DateTimeKind.Local => value.ToUniversalTime(),
+            DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+            _ => value,
+        };
+        if (timestamp > now + MaxFutureSkew)
+        {
+            report.Add(index, "timestamp", string.Create(CultureInfo.InvariantCulture,
+                $"'timestamp' {timestamp:O} is more than {MaxFutureSkew.TotalMinutes:0} minutes in the future (now is {now:O}); check the sender's clock."));
+        }
+        else if (timestamp < now - MaxAge)
+        {
+            report.Add(index, "timestamp", string.Create(CultureInfo.InvariantCulture,
+                $"'timestamp' {timestamp:O} is older than {MaxAge.TotalMinutes:0} minutes, the longest live window, so it cannot be counted; send events as they happen."));
+        }
+
+        return timestamp;
+    }
+
+    /// <summary>The series the names give, in the catalogue's own strings; the missing or unknown names are reported.</summary>
+    private static SeriesKey Name(
+        ref ErrorReport report, int index, string? model, string? version, string? environment, KnownSeriesCatalog.Known known, RecentSeries<SeriesKey> recent)
+    {
+        var namesPresent = true;
+        namesPresent &= Required(ref report, index, "model", model);
+        namesPresent &= Required(ref report, index, "version", version);
+        namesPresent &= Required(ref report, index, "environment", environment);
+        if (!namesPresent)
+        {
+            return default;
+        }
+
+        var key = new SeriesKey(environment!, model!, version!);
+        if (recent.TryFind(key, out var seen))
+        {
+            return seen;
+        }
+
+        if (known.TryGet(key, out var canonical))
+        {
+            recent.Remember(canonical, canonical);
+            return canonical;
+        }
+
+        report.UnknownName = true;
+        ReportUnknown(ref report, index, known, key);
+        return key;
     }
 
     private static bool Required(ref ErrorReport report, int index, string field, string? value)
@@ -278,13 +292,16 @@ public sealed class MetricsIngest(
     /// <summary>Field errors named <c>events[i].field</c>, capped so that a batch of 10,000 bad events stays a readable answer.</summary>
     private struct ErrorReport
     {
+        private readonly string _list;
         private ValidationErrors? _errors;
         private int _reported;
         private int _lastIndex;
         private int _unreported;
 
-        public ErrorReport()
+        /// <param name="list">The body's list the indexes are into: <c>events</c> or <c>aggregates</c>.</param>
+        public ErrorReport(string list)
         {
+            _list = list;
             _lastIndex = -1;
         }
 
@@ -307,7 +324,7 @@ public sealed class MetricsIngest(
             }
 
             _errors ??= new ValidationErrors();
-            _errors.Add(field is null ? $"events[{index}]" : $"events[{index}].{field}", message);
+            _errors.Add(field is null ? $"{_list}[{index}]" : $"{_list}[{index}].{field}", message);
             _reported++;
         }
 
@@ -315,7 +332,7 @@ public sealed class MetricsIngest(
         {
             if (_errors is not null && _unreported > 0)
             {
-                _errors.Add("events", $"{InvalidEvents:N0} events are invalid; only the first {MaxReportedErrors} problems are listed ({_unreported:N0} more).");
+                _errors.Add(_list, $"{InvalidEvents:N0} {_list} are invalid; only the first {MaxReportedErrors} problems are listed ({_unreported:N0} more).");
             }
 
             return _errors;

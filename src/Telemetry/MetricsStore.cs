@@ -224,21 +224,7 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
 
     private static bool RecordInto(SeriesBuckets series, in MetricEvent e, long now)
     {
-        long second;
-        if (e.Timestamp.Ticks == 0)
-        {
-            second = now;
-        }
-        else
-        {
-            second = (e.Timestamp.Kind == DateTimeKind.Local ? e.Timestamp.ToUniversalTime() : e.Timestamp).Ticks / TimeSpan.TicksPerSecond;
-            if (second > now)
-            {
-                // Clock skew of the sender: count it now rather than in a second that has not happened yet.
-                second = now;
-            }
-        }
-
+        var second = SecondOf(e.Timestamp, now);
         var age = now - second;
         if (age >= LongestWindowSeconds)
         {
@@ -247,6 +233,53 @@ public sealed class MetricsStore(TimeProvider clock) : IMetricsReader
 
         return series.Record(second, age, LatencyScale.ToMicros(e.LatencyMs), e.Success, Math.Max(e.InputTokens, 0), Math.Max(e.OutputTokens, 0), e.Success ? ExcusedKind.None : ErrorTypes.Excused(e.ErrorType),
             e.TimeToFirstTokenMs is { } firstToken ? LatencyScale.ToMicros(firstToken) : -1);
+    }
+
+    /// <summary>The absolute second of <paramref name="timestamp"/>: now for a default one, and never later than now.</summary>
+    private static long SecondOf(DateTime timestamp, long now)
+    {
+        if (timestamp.Ticks == 0)
+        {
+            return now;
+        }
+
+        var second = (timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime() : timestamp).Ticks / TimeSpan.TicksPerSecond;
+
+        // Clock skew of the sender: count it now rather than in a second that has not happened yet.
+        return Math.Min(second, now);
+    }
+
+    /// <summary>
+    /// Merges aggregates measured elsewhere (standalone gateways) — all of them, or none when their new series would take
+    /// the store past <paramref name="maxLiveSeries"/>; one older than the longest window is not recorded.
+    /// </summary>
+    internal RecordOutcome Record(IReadOnlyList<MetricAggregate> aggregates, int maxLiveSeries)
+    {
+        var keys = new MetricEvent[aggregates.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = new MetricEvent(aggregates[i].Series, default, 0, true, 0, 0);
+        }
+
+        var resolved = new SeriesBuckets?[keys.Length];
+        if (!Resolve(keys, resolved, maxLiveSeries, out var refused))
+        {
+            return refused;
+        }
+
+        var now = NowSecond();
+        var recorded = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var aggregate = aggregates[i];
+            var second = SecondOf(aggregate.Timestamp, now);
+            if (now - second < LongestWindowSeconds && resolved[i]!.Record(second, now - second, aggregate.Figures, aggregate.Counts))
+            {
+                recorded++;
+            }
+        }
+
+        return new RecordOutcome(recorded, -1, default);
     }
 
     private SeriesBuckets GetSeries(in SeriesKey key)

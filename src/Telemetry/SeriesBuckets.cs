@@ -73,9 +73,7 @@ internal sealed class SeriesBuckets
     /// <param name="firstTokenMicros">A stream's time to first token, or negative when not measured.</param>
     public bool Record(long second, long age, long micros, bool success, int inputTokens, int outputTokens, ExcusedKind excused = ExcusedKind.None, long firstTokenMicros = -1)
     {
-        var bucket = age < LateSecondHorizon ? SecondBucket(second) : null;
-        bucket ??= BlockBucket(FloorDiv(second, BlockSeconds));
-        if (bucket is null)
+        if (BucketFor(second, age) is not { } bucket)
         {
             return false;
         }
@@ -89,12 +87,32 @@ internal sealed class SeriesBuckets
             bucket.AddExcused(excused == ExcusedKind.RateLimited);
         }
 
+        Touch(second);
+        return true;
+    }
+
+    /// <summary>Adds figures measured elsewhere (a standalone gateway's aggregate) to <paramref name="second"/>'s bucket.</summary>
+    public bool Record(long second, long age, in BucketFigures figures, long[] counts)
+    {
+        if (BucketFor(second, age) is not { } bucket)
+        {
+            return false;
+        }
+
+        bucket.Add(in figures, counts);
+        Touch(second);
+        return true;
+    }
+
+    private MetricBucket? BucketFor(long second, long age) =>
+        (age < LateSecondHorizon ? SecondBucket(second) : null) ?? BlockBucket(FloorDiv(second, BlockSeconds));
+
+    private void Touch(long second)
+    {
         if (second > Volatile.Read(ref _lastSecond))
         {
             Volatile.Write(ref _lastSecond, second);
         }
-
-        return true;
     }
 
     /// <summary>Merges every bucket whose span starts within [<paramref name="fromSecond"/>, <paramref name="toSecond"/>].</summary>

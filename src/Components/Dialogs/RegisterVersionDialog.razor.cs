@@ -18,10 +18,12 @@ public sealed partial class RegisterVersionDialog
     private const string ContextWindowField = "metadata.contextWindow";
     private const string InputPriceField = "metadata.inputPricePer1k";
     private const string OutputPriceField = "metadata.outputPricePer1k";
+    private const string UpstreamModelField = "metadata.upstreamModel";
     private static readonly Dictionary<string, string> Fields = new()
     {
         [VersionField] = "Version", [EndpointField] = "Endpoint", [ChangelogField] = "Changelog", [ProviderField] = "Provider / runtime",
         [ContextWindowField] = "Context window (tokens)", [InputPriceField] = "Input price per 1k tokens", [OutputPriceField] = "Output price per 1k tokens",
+        [UpstreamModelField] = "Upstream model id",
     };
 
     private MudForm? _form;
@@ -32,6 +34,7 @@ public sealed partial class RegisterVersionDialog
     private int? _contextWindow;
     private decimal? _inputPrice;
     private decimal? _outputPrice;
+    private string? _upstreamModel;
     private string? _previous;
 
     [CascadingParameter]
@@ -91,7 +94,7 @@ public sealed partial class RegisterVersionDialog
                 _version.Trim(),
                 _endpoint.Trim(),
                 Changelog: _changelog,
-                Metadata: new VersionMetadata(_provider, _contextWindow, _inputPrice, _outputPrice)));
+                Metadata: new VersionMetadata(_provider, _contextWindow, _inputPrice, _outputPrice, _upstreamModel)));
         Dialog.Close(DialogResult.Ok(created));
     });
 }

@@ -109,6 +109,7 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         InputOf(host, "version-changelog").Change("Friendlier tone.\nFewer hallucinated order numbers.");
         InputOf(host, "version-provider").Change("openai");
         InputOf(host, "version-context-window").Change("128000");
+        InputOf(host, "version-upstream-model").Change("gpt-4o-mini-2024-07-18");
         await host.Find("[data-testid=submit]").ClickAsync(new());
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
@@ -119,7 +120,7 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
         var stored = await Versions.GetAsync(Model, "1.5.0", Cancellation);
         Assert.Equal("https://models.internal/support-chat/1.5.0/", stored.Endpoint);
         Assert.Equal("Friendlier tone.\nFewer hallucinated order numbers.", stored.Changelog);
-        Assert.Equal(new VersionMetadata("openai", 128_000), stored.Metadata);
+        Assert.Equal(new VersionMetadata("openai", 128_000, UpstreamModel: "gpt-4o-mini-2024-07-18"), stored.Metadata);
         Assert.Equal(VersionStatus.Active, stored.Status);
         Assert.Equal(OperatorName, stored.CreatedBy);
     }
@@ -140,6 +141,25 @@ public sealed class RegisterVersionDialogTests : DashboardTestContext
             // The API says 'metadata.contextWindow'; the operator sees the field's label.
             Assert.Contains("Context window (tokens) must be a positive number of tokens.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
             Assert.DoesNotContain("metadata.", FieldText(host, "version-context-window"), StringComparison.Ordinal);
+        });
+        Assert.Equal(["1.4.0"], await VersionNumbersAsync());
+        Assert.False(dialog.Result.IsCompleted);
+    }
+
+    [Fact]
+    public async Task An_upstream_model_id_longer_than_the_engine_takes_is_shown_on_its_field_by_its_label()
+    {
+        var (host, dialog) = await OpenAsync(latestVersion: "1.4.0");
+
+        InputOf(host, "version-number").Input("1.5.0");
+        InputOf(host, "version-endpoint").Input("https://models.internal/support-chat/1.5.0/");
+        InputOf(host, "version-upstream-model").Change(new string('m', 201));
+        await host.Find("[data-testid=submit]").ClickAsync(new());
+
+        host.WaitForAssertion(() =>
+        {
+            Assert.True(FieldHasError(host, "version-upstream-model"));
+            Assert.Contains("Upstream model id", FieldText(host, "version-upstream-model"), StringComparison.Ordinal);
         });
         Assert.Equal(["1.4.0"], await VersionNumbersAsync());
         Assert.False(dialog.Result.IsCompleted);

@@ -185,8 +185,8 @@ public sealed class GatewayBackendTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Launches a canary of 1.1.0 (two-second steps) and sends traffic through the gateway — four callers, each with
-    /// sessions of its own — until the deployment ends; nothing else records any figure.
+    /// Launches a canary of 1.1.0 (two-second steps) and sends traffic through the gateway until the deployment ends;
+    /// nothing else records any figure.
     /// </summary>
     private async Task<(string Status, JsonElement Deployment)> RunCanaryAsync()
     {
@@ -197,42 +197,9 @@ public sealed class GatewayBackendTests : IAsyncLifetime
         }, Ct);
         var id = (await launch.ReadJsonAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetInt64();
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var callers = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
-        {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                try
-                {
-                    using var response = await PostAsync("chat/completions",
-                        new { model = _model, messages = new[] { new { role = "user", content = "hi" } } }, stop.Token, session: $"caller{c}-{i}");
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-            }
-        })).ToArray();
-
-        JsonElement deployment = default;
-        string status = "";
-        try
-        {
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    deployment = await _api.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}", Ct);
-                    status = deployment.GetProperty("status").GetString()!;
-                    return status is "rolledBack" or "succeeded" or "failed" or "cancelled";
-                },
-                TimeSpan.FromSeconds(90),
-                _ => $"the canary never finished: {deployment}");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(callers);
-        }
-
+        using var gateway = new HttpClient { BaseAddress = new Uri(_app.BaseUrl) };
+        gateway.DefaultRequestHeaders.Authorization = new("Bearer", DashboardFactory.ApiKey);
+        var (status, deployment, _) = await GatewayLoad.RunUntilDeploymentEndsAsync(_api, id, [gateway], Environment, _model);
         return (status, deployment);
     }
 
