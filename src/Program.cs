@@ -32,6 +32,7 @@ builder.AddDemoTraffic();
 builder.AddHealthProbes();
 builder.AddGateway();
 builder.AddDashboardSecurity();
+builder.AddDashboardAccounts();
 builder.AddDashboardApi();
 builder.AddRolloutsHub();
 builder.AddDashboardUi();
@@ -40,6 +41,7 @@ var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.MapDashboardApi();
+app.MapAccountEndpoints();
 app.MapRolloutsHub();
 app.MapDemoBackends();
 app.MapGateway();

@@ -41,6 +41,8 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Registry", $"Data Source={_databasePath}");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("RateLimiting:Enabled", "false");
+        builder.UseSetting("Auth:Anonymous:Enabled", "true");
+        builder.UseSetting("Auth:Anonymous:AllowAdminOutsideDevelopment", "true");
         builder.UseSetting("Auth:Anonymous:Name", "bench");
         builder.UseSetting("Auth:Anonymous:Role", "Admin");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -28,6 +28,7 @@ public static class DemoBackendEndpoints
             .UseServerAddresses(() => server.Features.Get<IServerAddressesFeature>()?.Addresses);
 
         var backends = app.MapGroup(DemoBackendAddress.PathBase + "/{model}/{version}")
+            .AllowAnonymous() // simulated model servers: the gateway and the probes call them without credentials
             .WithTags("Demo backends")
             .ExcludeFromDescription();
         backends.MapGet("/health", Health);

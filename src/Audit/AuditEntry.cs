@@ -52,6 +52,10 @@ public static class AuditActions
     public const string DeploymentAborted = "deployment.aborted";
     public const string SnapshotTaken = "snapshot.taken";
     public const string SnapshotRestored = "snapshot.restored";
+    public const string UserCreated = "user.created";
+    public const string UserUpdated = "user.updated";
+    public const string UserSignedIn = "user.signed-in";
+    public const string UserSignInFailed = "user.sign-in-failed";
 
     /// <summary>Every action, in the order the audit page offers them as a filter.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -60,5 +64,6 @@ public static class AuditActions
         DeploymentCreated, DeploymentPromoted, DeploymentPaused, DeploymentResumed, DeploymentRolledBack, DeploymentSucceeded,
         DeploymentFailed, DeploymentAborted, SnapshotTaken, SnapshotRestored,
         AlertRuleCreated, AlertRuleUpdated, AlertRuleDeleted, AlertAcknowledged,
+        UserCreated, UserUpdated, UserSignedIn, UserSignInFailed,
     ];
 }

@@ -40,6 +40,7 @@ public static class GatewayEndpoints
         app.Map(PathBase + "/{environment}/v1/{**path}", (HttpContext context, string environment, string? path, GatewayForwarder forwarder) =>
                 forwarder.ForwardAsync(context, environment, path ?? ""))
             .WithTags("Gateway")
+            .AllowAnonymous() // the forwarder answers an unauthenticated caller itself, with an OpenAI-shaped 401
             .ExcludeFromDescription()
             .DisableAntiforgery();
         return app;

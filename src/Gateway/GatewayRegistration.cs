@@ -66,7 +66,8 @@ public static class GatewayRegistration
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapGateway();
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync });
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
+            .AllowAnonymous();
         return app;
     }
 

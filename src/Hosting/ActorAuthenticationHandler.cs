@@ -1,27 +1,36 @@
-using Microsoft.AspNetCore.Http;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Core;
 
 namespace ModelRegistry.Dashboard.Hosting;
 
 /// <summary>
-/// Turns a request into a principal: an <c>X-Api-Key</c> header must match a configured key (else 401); without one,
-/// the request acts as the configured anonymous actor. The engine then authorises by the principal's role.
+/// Turns a request into the actor the engine authorises: an <c>X-Api-Key</c> header (or, on the gateway, a bearer
+/// token) must match a key (else 401); otherwise the signed-in user of the Identity cookie; otherwise, when
+/// <c>Auth:Anonymous:Enabled</c>, the anonymous actor — and else nobody, so the fallback policy challenges: a browser
+/// asking for a page is sent to <c>/account/login</c>, anything else gets 401.
 /// </summary>
 internal sealed class ActorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AuthOptions> authOptions,
+    IAuthenticationSchemeProvider schemes,
     ILoggerFactory logger,
     UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Actor";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    public const string LoginPath = "/account/login";
+
+    /// <summary>Paths that never answer with a sign-in page: machine callers get a 401 there.</summary>
+    private static readonly string[] MachinePaths = ["/api", "/hubs", Gateway.GatewayEndpoints.PathBase, "/metrics", "/healthz", "/demo-backends", "/account/signin"];
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var options = authOptions.CurrentValue;
         if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented) || TryBearer(out presented))
@@ -29,12 +38,36 @@ internal sealed class ActorAuthenticationHandler(
             var bytes = Encoding.UTF8.GetBytes(presented.ToString());
             var match = options.ApiKeys.FirstOrDefault(k =>
                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
-            return Task.FromResult(match is null
+            return match is null
                 ? AuthenticateResult.Fail("The API key does not match any configured API key.")
-                : Success($"apikey:{match.Name}", match.Role));
+                : Success($"apikey:{match.Name}", match.Role);
         }
 
-        return Task.FromResult(Success(options.Anonymous.Name, options.Anonymous.Role));
+        if (await schemes.GetSchemeAsync(IdentityConstants.ApplicationScheme) is not null)
+        {
+            var cookie = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+            if (cookie.Succeeded && cookie.Principal.Identity is { IsAuthenticated: true, Name: { } name })
+            {
+                var role = Enum.TryParse<ActorRole>(cookie.Principal.FindFirstValue(ClaimTypes.Role), out var parsed) ? parsed : ActorRole.Viewer;
+                return Success(name, role, signedIn: true);
+            }
+        }
+
+        return options.Anonymous.Enabled ? Success(options.Anonymous.Name, options.Anonymous.Role) : AuthenticateResult.NoResult();
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (HttpMethods.IsGet(Request.Method) && !MachinePaths.Any(p => Request.Path.StartsWithSegments(p)))
+        {
+            var back = Request.PathBase + Request.Path + Request.QueryString;
+            Response.Redirect($"{Request.PathBase}{LoginPath}?returnUrl={Uri.EscapeDataString(back)}");
+            return Task.CompletedTask;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{AuthOptions.ApiKeyHeader}\"";
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -55,17 +88,24 @@ internal sealed class ActorAuthenticationHandler(
         return false;
     }
 
-    private static AuthenticateResult Success(string name, ActorRole role)
+    private static AuthenticateResult Success(string name, ActorRole role, bool signedIn = false)
     {
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role.ToString())],
-            SchemeName);
+        List<Claim> claims = [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role.ToString())];
+        if (signedIn)
+        {
+            claims.Add(new Claim(ActorClaims.SignedIn, "true"));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }
 
 public static class ActorClaims
 {
+    /// <summary>Present when the actor is a person signed in with a password (not a key, not the anonymous actor).</summary>
+    public const string SignedIn = "mr:signed-in";
+
     /// <summary>The engine's view of a signed-in principal.</summary>
     public static Actor ToActor(this ClaimsPrincipal principal)
     {
@@ -73,4 +113,6 @@ public static class ActorClaims
         var role = Enum.TryParse<ActorRole>(principal.FindFirstValue(ClaimTypes.Role), out var parsed) ? parsed : ActorRole.Viewer;
         return new Actor(name, role);
     }
+
+    public static bool IsSignedInPerson(this ClaimsPrincipal principal) => principal.HasClaim(ActorClaims.SignedIn, "true");
 }

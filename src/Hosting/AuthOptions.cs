@@ -4,8 +4,9 @@ using ModelRegistry.Dashboard.Core;
 namespace ModelRegistry.Dashboard.Hosting;
 
 /// <summary>
-/// <c>Auth:*</c>. Browsers act as <see cref="Anonymous"/> (a trusted-network default: Viewer in
-/// <c>appsettings.json</c>, Admin in Development); automation sends <c>X-Api-Key</c> and acts with that key's role.
+/// <c>Auth:*</c>. People sign in (<c>/account/login</c>) and act as themselves; automation sends <c>X-Api-Key</c> and
+/// acts with that key's role. Anonymous access (<see cref="AnonymousActorOptions.Enabled"/>) is for Development and
+/// trusted networks only: off by default, when every page, the API (but <c>/healthz</c>) and the hub need a user or a key.
 /// </summary>
 public sealed class AuthOptions : IValidatableObject
 {
@@ -16,6 +17,9 @@ public sealed class AuthOptions : IValidatableObject
     public AnonymousActorOptions Anonymous { get; set; } = new();
 
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>The first Admin, created at start while no user exists (otherwise a one-time setup link is logged).</summary>
+    public BootstrapOptions Bootstrap { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -42,6 +46,12 @@ public sealed class AuthOptions : IValidatableObject
 
 public sealed class AnonymousActorOptions
 {
+    /// <summary>Whether a caller with neither a sign-in nor a key acts as this actor (else it must authenticate).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Outside Development an anonymous Admin refuses to start unless this says it is meant.</summary>
+    public bool AllowAdminOutsideDevelopment { get; set; }
+
     public string Name { get; set; } = "anonymous";
 
     [EnumDataType(typeof(ActorRole))]
@@ -56,4 +66,31 @@ public sealed class ApiKeyOptions
 
     [EnumDataType(typeof(ActorRole))]
     public ActorRole Role { get; set; } = ActorRole.Automation;
+}
+
+public sealed class BootstrapOptions
+{
+    public string? Email { get; set; }
+
+    /// <summary>From secrets or the environment, never a committed file; the admin should change it after signing in.</summary>
+    public string? Password { get; set; }
+}
+
+/// <summary>The checks that need the environment: no anonymous Admin outside Development unless explicitly allowed.</summary>
+internal sealed class AuthOptionsEnvironmentCheck(Microsoft.Extensions.Hosting.IHostEnvironment environment) : Microsoft.Extensions.Options.IValidateOptions<AuthOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var anonymous = options.Anonymous;
+        if (anonymous.Enabled && anonymous.Role == ActorRole.Admin && !anonymous.AllowAdminOutsideDevelopment
+            && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Auth:Anonymous gives everyone who can reach the app the Admin role in the '{environment.EnvironmentName}' environment. "
+                + "Sign people in instead (Auth:Bootstrap:Email/Password create the first Admin), lower Auth:Anonymous:Role, or set "
+                + "Auth:Anonymous:AllowAdminOutsideDevelopment=true if that is really meant.");
+        }
+
+        return Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+    }
 }

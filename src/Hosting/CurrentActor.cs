@@ -11,4 +11,11 @@ public sealed class CurrentActor(AuthenticationStateProvider authentication)
         var state = await authentication.GetAuthenticationStateAsync();
         return state.User.ToActor();
     }
+
+    /// <summary>A person signed in with a password (who can sign out and change it), not a key or the anonymous actor.</summary>
+    public async Task<bool> IsSignedInPersonAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return state.User.IsSignedInPerson();
+    }
 }

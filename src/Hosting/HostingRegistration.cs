@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Access;
 using ModelRegistry.Dashboard.Components;
 using ModelRegistry.Dashboard.Components.Layout;
 using MudBlazor.Services;
@@ -9,18 +13,51 @@ namespace ModelRegistry.Dashboard.Hosting;
 
 public static class HostingRegistration
 {
+    /// <summary>
+    /// Who a request is (<see cref="ActorAuthenticationHandler"/>: a key, a signed-in user, or the anonymous actor when
+    /// enabled) and the rule that everything without an explicit exception needs someone; rate limits.
+    /// </summary>
     public static IHostApplicationBuilder AddDashboardSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>()
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsEnvironmentCheck>();
         builder.Services.AddAuthentication(ActorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ActorAuthenticationHandler>(ActorAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentActor>();
         builder.AddApiRateLimiting();
+        return builder;
+    }
+
+    /// <summary>
+    /// People who sign in: Identity's cookie (HttpOnly, SameSite=Lax, Secure outside Development, sessions re-checked
+    /// against the user's security stamp every 30 s, so a disable or a role change ends them), the sign-in manager, the
+    /// first Admin's bootstrap.
+    /// </summary>
+    public static IHostApplicationBuilder AddDashboardAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.AddAccess();
+        new IdentityBuilder(typeof(DashboardUser), builder.Services)
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<DashboardClaimsFactory>();
+        new AuthenticationBuilder(builder.Services).AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "mr.session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.LoginPath = ActorAuthenticationHandler.LoginPath;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<FirstAdminSetup>();
+        builder.Services.AddHostedService<AccountBootstrap>();
         return builder;
     }
 
@@ -49,7 +86,7 @@ public static class HostingRegistration
 
     public static WebApplication MapDashboardUi(this WebApplication app)
     {
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

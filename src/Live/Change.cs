@@ -20,4 +20,7 @@ public enum ChangeKind
 
     /// <summary>A snapshot was taken or restored.</summary>
     SnapshotChanged,
+
+    /// <summary>A user was added, or their role or access changed (<see cref="Change.Detail"/>: the e-mail).</summary>
+    UserChanged,
 }

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ModelRegistry.Dashboard.Access;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Audit;
 using ModelRegistry.Dashboard.Deployments;
@@ -11,9 +13,10 @@ namespace ModelRegistry.Dashboard.Persistence;
 
 /// <summary>
 /// The one schema of the registry. Each provider has its own subclass (and migrations folder), so that SQLite and
-/// SQL Server migrations live side by side in this project; services only ever see this base type.
+/// SQL Server migrations live side by side in this project; services only ever see this base type. The people who sign
+/// in are ASP.NET Core Identity users (its user tables, without its role tables: a user has one <see cref="DashboardUser.Role"/>).
 /// </summary>
-public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class RegistryDbContext(DbContextOptions options) : IdentityUserContext<DashboardUser>(options)
 {
     public DbSet<Model> Models => Set<Model>();
 
@@ -46,9 +49,16 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Model>(model =>
+        base.OnModelCreating(builder);
+        builder.Entity<DashboardUser>(user =>
+        {
+            user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+            user.Property(u => u.CreatedBy).HasMaxLength(200);
+        });
+
+        builder.Entity<Model>(model =>
         {
             model.HasIndex(m => m.Name).IsUnique();
             model.Property(m => m.Name).HasMaxLength(63);
@@ -62,7 +72,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             model.HasMany(m => m.Versions).WithOne(v => v.Model).HasForeignKey(v => v.ModelId).OnDelete(DeleteBehavior.Restrict);
         });
 
-        modelBuilder.Entity<ModelVersion>(version =>
+        builder.Entity<ModelVersion>(version =>
         {
             version.HasIndex(v => new { v.ModelId, v.Version }).IsUnique();
             version.Property(v => v.Version).HasMaxLength(64);
@@ -77,7 +87,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             version.Property(v => v.ConcurrencyStamp).IsConcurrencyToken();
         });
 
-        modelBuilder.Entity<DeploymentEnvironment>(environment =>
+        builder.Entity<DeploymentEnvironment>(environment =>
         {
             environment.HasKey(e => e.Name);
             environment.Property(e => e.Name).HasMaxLength(63);
@@ -87,7 +97,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
                 new DeploymentEnvironment { Name = "production", Protected = true, Rank = 2, Description = "Serves customers. Accepts only versions that succeeded in staging." });
         });
 
-        modelBuilder.Entity<Route>(route =>
+        builder.Entity<Route>(route =>
         {
             route.HasIndex(r => new { r.EnvironmentName, r.ModelName }).IsUnique();
             route.HasIndex(r => r.ModelName);
@@ -100,7 +110,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             route.OwnsMany(r => r.Splits, split => split.ToJson());
         });
 
-        modelBuilder.Entity<AuditEntry>(audit =>
+        builder.Entity<AuditEntry>(audit =>
         {
             audit.Property(a => a.Actor).HasMaxLength(200);
             audit.Property(a => a.Action).HasMaxLength(64);
@@ -113,13 +123,13 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             audit.HasIndex(a => a.Timestamp);
         });
 
-        ConfigureTelemetry(modelBuilder);
-        ConfigureDeployments(modelBuilder);
+        ConfigureTelemetry(builder);
+        ConfigureDeployments(builder);
     }
 
-    private static void ConfigureTelemetry(ModelBuilder modelBuilder)
+    private static void ConfigureTelemetry(ModelBuilder builder)
     {
-        modelBuilder.Entity<MetricRollup>(rollup =>
+        builder.Entity<MetricRollup>(rollup =>
         {
             rollup.Property(r => r.EnvironmentName).HasMaxLength(63);
             rollup.Property(r => r.ModelName).HasMaxLength(63);
@@ -128,7 +138,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             rollup.HasIndex(r => r.MinuteStart);
         });
 
-        modelBuilder.Entity<AlertRule>(rule =>
+        builder.Entity<AlertRule>(rule =>
         {
             rule.Property(r => r.Name).HasMaxLength(200);
             rule.Property(r => r.Metric).HasConversion<string>().HasMaxLength(32);
@@ -141,7 +151,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             rule.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
         });
 
-        modelBuilder.Entity<Alert>(alert =>
+        builder.Entity<Alert>(alert =>
         {
             alert.Property(a => a.RuleName).HasMaxLength(200);
             alert.Property(a => a.Metric).HasConversion<string>().HasMaxLength(32);
@@ -159,9 +169,9 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         });
     }
 
-    private static void ConfigureDeployments(ModelBuilder modelBuilder)
+    private static void ConfigureDeployments(ModelBuilder builder)
     {
-        modelBuilder.Entity<Deployment>(deployment =>
+        builder.Entity<Deployment>(deployment =>
         {
             deployment.Property(d => d.ModelName).HasMaxLength(63);
             deployment.Property(d => d.EnvironmentName).HasMaxLength(63);
@@ -186,7 +196,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             deployment.HasOne<Model>().WithMany().HasForeignKey(d => d.ModelName).HasPrincipalKey(m => m.Name).OnDelete(DeleteBehavior.Restrict);
         });
 
-        modelBuilder.Entity<DeploymentEvent>(evt =>
+        builder.Entity<DeploymentEvent>(evt =>
         {
             evt.Property(e => e.Kind).HasConversion(k => DeploymentEventKindText.ToStored(k), s => DeploymentEventKindText.FromStored(s)).HasMaxLength(32);
             evt.Property(e => e.Message).HasMaxLength(4000);
@@ -195,7 +205,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             evt.HasOne<Deployment>().WithMany().HasForeignKey(e => e.DeploymentId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Verdict>(verdict =>
+        builder.Entity<Verdict>(verdict =>
         {
             verdict.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(32);
             verdict.Property(v => v.Summary).HasMaxLength(4000);
@@ -203,7 +213,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             verdict.HasOne<Deployment>().WithMany().HasForeignKey(v => v.DeploymentId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Snapshot>(snapshot =>
+        builder.Entity<Snapshot>(snapshot =>
         {
             snapshot.Property(s => s.EnvironmentName).HasMaxLength(63);
             snapshot.Property(s => s.ModelName).HasMaxLength(63);

@@ -33,6 +33,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Registry", $"Data Source={_databasePath}");
         builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Auth:Anonymous:Enabled", "true");
         builder.UseSetting("Auth:Anonymous:Name", "e2e-operator");
         builder.UseSetting("Auth:Anonymous:Role", "Operator");
         foreach (var (key, value) in _settings)

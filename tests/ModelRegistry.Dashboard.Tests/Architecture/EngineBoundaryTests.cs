@@ -5,13 +5,21 @@ namespace ModelRegistry.Dashboard.Tests.Architecture;
 
 /// <summary>
 /// DESIGN.md §3: the engine folders know nothing of Razor, HTTP or SignalR. Checked twice: on the compiled types'
-/// signatures, and on the source files' <c>using</c> directives.
+/// signatures, and on the source files' <c>using</c> directives. ASP.NET Core Identity's user model, user manager and
+/// EF Core stores are allowed (users are engine data; they carry no HTTP, whatever their namespace says); its
+/// <c>SignInManager</c> and cookies, in the <c>Microsoft.AspNetCore.Identity</c> assembly, are not.
 /// </summary>
 public sealed class EngineBoundaryTests
 {
-    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health", "Deployments"];
+    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health", "Deployments", "Access"];
 
     private static readonly string[] ForbiddenNamespaces = ["Microsoft.AspNetCore", "MudBlazor", "Microsoft.JSInterop"];
+
+    /// <summary>Identity's storage side: users, password hashing, the EF Core stores.</summary>
+    private static readonly string[] IdentityStoreAssemblies =
+        ["Microsoft.Extensions.Identity.Core", "Microsoft.Extensions.Identity.Stores", "Microsoft.AspNetCore.Identity.EntityFrameworkCore"];
+
+    private static readonly string[] IdentityStoreNamespaces = ["Microsoft.AspNetCore.Identity", "Microsoft.AspNetCore.Identity.EntityFrameworkCore"];
 
     private const BindingFlags Declared =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
@@ -21,7 +29,8 @@ public sealed class EngineBoundaryTests
             ns == $"ModelRegistry.Dashboard.{area}" || ns.StartsWith($"ModelRegistry.Dashboard.{area}.", StringComparison.Ordinal));
 
     private static bool IsForbidden(Type type) =>
-        type.Namespace is { } ns && ForbiddenNamespaces.Any(f => ns == f || ns.StartsWith(f + ".", StringComparison.Ordinal));
+        type.Namespace is { } ns && ForbiddenNamespaces.Any(f => ns == f || ns.StartsWith(f + ".", StringComparison.Ordinal))
+        && !IdentityStoreAssemblies.Contains(type.Assembly.GetName().Name);
 
     public static TheoryData<string> Areas => [.. EngineAreas];
 
@@ -52,6 +61,8 @@ public sealed class EngineBoundaryTests
         var apiHandler = typeof(Program).Assembly.GetTypes().Single(t => t.Name == "OperationExceptionHandler");
 
         Assert.Contains(MentionedTypes(apiHandler), IsForbidden);
+        Assert.True(IsForbidden(typeof(Microsoft.AspNetCore.Identity.SignInManager<>)), "Identity's sign-in (HTTP) side must stay out of the engine");
+        Assert.False(IsForbidden(typeof(Microsoft.AspNetCore.Identity.UserManager<>)));
     }
 
     [Theory]
@@ -69,6 +80,7 @@ public sealed class EngineBoundaryTests
         var violations = (
             from file in files
             from line in File.ReadLines(file).Select((text, index) => (Text: text.Trim(), Number: index + 1))
+            where !IdentityStoreNamespaces.Any(ns => line.Text == $"using {ns};")
             where ForbiddenNamespaces.Any(ns =>
                 line.Text.StartsWith($"using {ns}", StringComparison.Ordinal)
                 || line.Text.StartsWith($"global using {ns}", StringComparison.Ordinal)

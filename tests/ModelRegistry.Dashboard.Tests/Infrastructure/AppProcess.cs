@@ -56,6 +56,8 @@ public sealed partial class AppProcess : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Registry"] = $"Data Source={databasePath}",
             ["Database:Provider"] = "Sqlite",
+            ["Auth:Anonymous:Enabled"] = "true",
+            ["Auth:Anonymous:AllowAdminOutsideDevelopment"] = "true",
             ["Auth:Anonymous:Name"] = "test-user",
             ["Auth:Anonymous:Role"] = "Admin",
             // FormatterOptions apply only with a FormatterName; UTC times line up with the test's kill time.

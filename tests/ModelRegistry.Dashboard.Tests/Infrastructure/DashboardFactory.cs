@@ -57,6 +57,7 @@ public class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Registry", $"Data Source={DatabasePath}");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
+        builder.UseSetting("Auth:Anonymous:Enabled", "true");
         builder.UseSetting("Auth:Anonymous:Name", AnonymousName);
         builder.UseSetting("Auth:Anonymous:Role", AnonymousRole.ToString());
         builder.UseSetting("Auth:ApiKeys:0:Name", ApiKeyName);
