@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,18 +7,21 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Demo;
 
 namespace ModelRegistry.Dashboard.Hosting;
 
 /// <summary>
 /// Turns a request into a principal: an <c>X-Api-Key</c> header must match a configured key (else 401); without one,
-/// the request acts as the configured anonymous actor. The engine then authorises by the principal's role.
+/// the request acts as the configured anonymous actor. The engine then authorises by the principal's role. The demo's
+/// own per-process key (<see cref="DemoGatewayKey"/>) is honoured on the gateway from loopback only.
 /// </summary>
 internal sealed class ActorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AuthOptions> authOptions,
     ILoggerFactory logger,
-    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    UrlEncoder encoder,
+    DemoGatewayKey? demoKey = null) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Actor";
 
@@ -27,6 +31,11 @@ internal sealed class ActorAuthenticationHandler(
         if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented) || TryBearer(out presented))
         {
             var bytes = Encoding.UTF8.GetBytes(presented.ToString());
+            if (IsDemoTraffic(bytes))
+            {
+                return Task.FromResult(Success(DemoGatewayKey.ActorName, ActorRole.Automation));
+            }
+
             var match = options.ApiKeys.FirstOrDefault(k =>
                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
             return Task.FromResult(match is null
@@ -36,6 +45,17 @@ internal sealed class ActorAuthenticationHandler(
 
         return Task.FromResult(Success(options.Anonymous.Name, options.Anonymous.Role));
     }
+
+    /// <summary>
+    /// The demo's load generator calling this app's own gateway: its key, on a gateway path, from a loopback address.
+    /// Anywhere else the key is just an unknown one.
+    /// </summary>
+    private bool IsDemoTraffic(byte[] presented) =>
+        demoKey is not null
+        && Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase)
+        && Context.Connection.RemoteIpAddress is { } remote
+        && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)
+        && demoKey.Matches(presented);
 
     /// <summary>
     /// On the gateway, the key may come as <c>Authorization: Bearer</c>, which is what OpenAI SDKs send. Elsewhere a
