@@ -98,6 +98,22 @@ public sealed class DemoTrafficTests(DemoTrafficFixture fixture) : IClassFixture
     private static Task WaitAsync(Func<bool> done, string what, Func<string> seen) =>
         Poll.UntilAsync(() => Task.FromResult(done()), TimeSpan.FromSeconds(30), waited => $"Waited {waited.TotalSeconds:0.0} s for {what}; {seen()}");
 
+    private RouteService Routes => fixture.Factory.GetRequiredService<RouteService>();
+
+    /// <summary>Registers <paramref name="model"/> and its versions (through the API, with the test's key) and routes traffic to those with a weight.</summary>
+    private async Task RouteAsync(string environment, string model, params (string Version, string Endpoint, int Weight)[] versions)
+    {
+        using var client = fixture.Factory.CreateApiKeyClient();
+        client.BaseAddress = new Uri(fixture.Factory.BaseUrl);
+        await Seed.ModelAsync(client, model);
+        foreach (var (version, endpoint, _) in versions)
+        {
+            await Seed.VersionAsync(client, model, version, endpoint);
+        }
+
+        await Routes.SetSplitsAsync(Operator, environment, model, [.. versions.Where(v => v.Weight > 0).Select(v => new SplitInfo(v.Version, v.Weight))], 0, "traffic test", Ct);
+    }
+
     private string Summary() => $"{fixture.Log.Calls.Count} calls: " + string.Join(", ",
         fixture.Log.Calls.GroupBy(c => $"{c.Environment}/{c.Model}@{c.Version ?? "-"} {c.Status}").Select(g => $"{g.Key}×{g.Count()}"));
 
@@ -148,13 +164,8 @@ public sealed class DemoTrafficTests(DemoTrafficFixture fixture) : IClassFixture
     [Fact]
     public async Task The_figures_are_the_gateways_one_measurement_per_request_the_demo_sent()
     {
-        using var client = fixture.Factory.CreateApiKeyClient();
-        client.BaseAddress = new Uri(fixture.Factory.BaseUrl);
         const string model = "traffic-measured";
-        await Seed.ModelAsync(client, model);
-        await Seed.VersionAsync(client, model, "1.0.0", fixture.Factory.DemoEndpoint(model, "1.0.0"));
-        await Seed.VersionAsync(client, model, "2.0.0", fixture.Factory.DemoEndpoint(model, "2.0.0"));
-        await fixture.Factory.GetRequiredService<RouteService>().SetSplitsAsync(Operator, "staging", model, [new("1.0.0", 50), new("2.0.0", 50)], 0, "traffic test", Ct);
+        await RouteAsync("staging", model, ("1.0.0", fixture.Factory.DemoEndpoint(model, "1.0.0"), 50), ("2.0.0", fixture.Factory.DemoEndpoint(model, "2.0.0"), 50));
 
         // The store counts a request when the gateway finished it, the log when the generator got the answer: between
         // requests the two agree exactly. Nobody else sends to this model, and the generator records nothing itself
@@ -182,18 +193,13 @@ public sealed class DemoTrafficTests(DemoTrafficFixture fixture) : IClassFixture
     [Fact]
     public async Task A_route_change_moves_the_traffic_to_the_new_version()
     {
-        using var client = fixture.Factory.CreateApiKeyClient();
-        client.BaseAddress = new Uri(fixture.Factory.BaseUrl);
         const string model = "traffic-follow";
-        await Seed.ModelAsync(client, model);
         // Registered the way the demo seeds endpoints (under Demo:BackendBaseUrl): the gateway finds the real port.
-        await Seed.VersionAsync(client, model, "1.0.0", $"http://localhost:5180/demo-backends/{model}/1.0.0/");
-        await Seed.VersionAsync(client, model, "2.0.0", $"http://localhost:5180/demo-backends/{model}/2.0.0/");
-        var routes = fixture.Factory.GetRequiredService<RouteService>();
-        await routes.SetSplitsAsync(Operator, "staging", model, [new("1.0.0", 100)], 0, "traffic test", Ct);
+        await RouteAsync("staging", model,
+            ("1.0.0", $"http://localhost:5180/demo-backends/{model}/1.0.0/", 100), ("2.0.0", $"http://localhost:5180/demo-backends/{model}/2.0.0/", 0));
 
         await WaitAsync(() => CallsTo("staging", model).Any(c => c.Version == "1.0.0"), $"traffic to {model}@1.0.0", Summary);
-        await routes.SetSplitsAsync(Operator, "staging", model, [new("2.0.0", 100)], 1, "traffic test", Ct);
+        await Routes.SetSplitsAsync(Operator, "staging", model, [new("2.0.0", 100)], 1, "traffic test", Ct);
         var switchedAt = fixture.Log.Calls.Count;
 
         await WaitAsync(() => fixture.Log.Calls.Skip(switchedAt).Count(c => c.Model == model && c.Version == "2.0.0") >= 5, $"traffic to {model}@2.0.0 after the route change", Summary);
@@ -204,20 +210,13 @@ public sealed class DemoTrafficTests(DemoTrafficFixture fixture) : IClassFixture
     [Fact]
     public async Task A_route_that_could_reach_a_version_outside_the_demo_backends_gets_no_synthetic_traffic()
     {
-        using var client = fixture.Factory.CreateApiKeyClient();
-        client.BaseAddress = new Uri(fixture.Factory.BaseUrl);
         const string foreign = "traffic-foreign";
-        await Seed.ModelAsync(client, foreign);
-        await Seed.VersionAsync(client, foreign, "1.0.0", fixture.Factory.DemoEndpoint(foreign, "1.0.0"));
-        await Seed.VersionAsync(client, foreign, "1.1.0", $"https://models.example.com/{foreign}/1.1.0/");
-        var routes = fixture.Factory.GetRequiredService<RouteService>();
-        await routes.SetSplitsAsync(Operator, "production", foreign, [new("1.0.0", 50), new("1.1.0", 50)], 0, "traffic test", Ct);
+        await RouteAsync("production", foreign,
+            ("1.0.0", fixture.Factory.DemoEndpoint(foreign, "1.0.0"), 50), ("1.1.0", $"https://models.example.com/{foreign}/1.1.0/", 50));
 
         // A route written after it, all demo backends: once it has traffic, the generator has read both routes.
         const string control = "traffic-control";
-        await Seed.ModelAsync(client, control);
-        await Seed.VersionAsync(client, control, "1.0.0", fixture.Factory.DemoEndpoint(control, "1.0.0"));
-        await routes.SetSplitsAsync(Operator, "production", control, [new("1.0.0", 100)], 0, "traffic test", Ct);
+        await RouteAsync("production", control, ("1.0.0", fixture.Factory.DemoEndpoint(control, "1.0.0"), 100));
         await WaitAsync(() => CallsTo("production", control).Count() >= 20, $"traffic to {control}", Summary);
 
         Assert.Empty(CallsTo("production", foreign));
