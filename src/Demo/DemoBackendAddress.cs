@@ -24,6 +24,12 @@ public sealed class DemoBackendAddress(IOptions<DemoOptions> demo, IOptionsMonit
         ? configured.TrimEnd('/')
         : LocalBaseUrl(_serverAddresses());
 
+    /// <summary>
+    /// This app's own address (e.g. <c>http://127.0.0.1:41234</c>), where the demo's load generator reaches the gateway;
+    /// null until the server listens, and on an in-memory test server, which has no address.
+    /// </summary>
+    public string? AppBaseUrl => LocalAppUrl(_serverAddresses());
+
     public string Resolve(string endpoint) => DemoBackendUrl(endpoint) ?? endpoint;
 
     /// <summary>
@@ -49,14 +55,17 @@ public sealed class DemoBackendAddress(IOptions<DemoOptions> demo, IOptionsMonit
         return null;
     }
 
+    /// <summary>The demo backends under this app's own address (<see cref="LocalAppUrl"/>).</summary>
+    internal static string? LocalBaseUrl(IEnumerable<string>? addresses) => LocalAppUrl(addresses) is { } app ? app + PathBase : null;
+
     /// <summary>The first usable http (else https) listening address, with a wildcard host read as localhost.</summary>
-    internal static string? LocalBaseUrl(IEnumerable<string>? addresses)
+    internal static string? LocalAppUrl(IEnumerable<string>? addresses)
     {
         var candidates = (addresses ?? []).Select(Parse).OfType<(string Scheme, string Host, string Port)>()
             .Where(a => a.Port != "0")
             .OrderBy(a => a.Scheme == "http" ? 0 : 1)
             .ToList();
-        return candidates.Count == 0 ? null : $"{candidates[0].Scheme}://{candidates[0].Host}:{candidates[0].Port}{PathBase}";
+        return candidates.Count == 0 ? null : $"{candidates[0].Scheme}://{candidates[0].Host}:{candidates[0].Port}";
     }
 
     private static (string Scheme, string Host, string Port)? Parse(string address)

@@ -10,17 +10,17 @@ using ModelRegistry.Dashboard.Telemetry;
 
 namespace ModelRegistry.Dashboard.Demo;
 
-/// <summary>One version of a route, with its share and where it is served.</summary>
-public sealed record TrafficSplit(string Version, int Weight, string Endpoint);
-
-/// <summary>One route as the load generator sees it.</summary>
-public sealed record TrafficRoute(string Environment, string Model, IReadOnlyList<TrafficSplit> Splits);
+/// <summary>One route the load generator sends traffic to.</summary>
+public sealed record TrafficRoute(string Environment, string Model);
 
 /// <summary>
-/// The demo's load: for every route, <c>Demo:Traffic:RequestsPerSecondPerRoute</c> real HTTP chat completions, each to a
-/// version chosen by the route's weights, measured and handed to <see cref="IDemoTrafficSink"/>. Routes are reloaded on
-/// every route change and every few seconds. Requests in flight are bounded (excess is skipped, never queued); no failure
-/// stops the loop; shutdown cancels what is in flight and waits for it.
+/// The demo's load: for every route whose versions are all demo backends, <c>Demo:Traffic:RequestsPerSecondPerRoute</c>
+/// real OpenAI-shaped chat completions sent through this app's own gateway (<see cref="DemoGatewayClient"/>), each from
+/// one of <c>Demo:Traffic:Users</c> simulated users (its <c>X-Session-Id</c>, so stickiness is exercised). The gateway
+/// picks each request's version from the live route and records what it measured, exactly as for any other caller: the
+/// generator neither chooses versions nor records anything. Routes are reloaded on every route change and every few
+/// seconds. Requests in flight are bounded (excess is skipped, never queued); no failure stops the loop; shutdown
+/// cancels what is in flight and waits for it.
 /// </summary>
 internal sealed partial class DemoTrafficGenerator(
     WorkerHost host,
@@ -29,8 +29,7 @@ internal sealed partial class DemoTrafficGenerator(
     RouteService routes,
     VersionService versions,
     IChangeNotifier notifier,
-    DemoChatClient client,
-    IDemoTrafficSink sink,
+    DemoGatewayClient client,
     DemoBackendAddress addresses,
     ILogger<DemoTrafficGenerator> logger) : SupervisedWorker(host)
 {
@@ -53,6 +52,7 @@ internal sealed partial class DemoTrafficGenerator(
     private bool _reloadDue = true;
     private long _lastReload;
     private long? _lastTick;
+    private bool _announced;
 
     public override string Name => "demo-traffic";
 
@@ -60,19 +60,25 @@ internal sealed partial class DemoTrafficGenerator(
 
     protected override bool Enabled => demo.Value.Enabled && options.CurrentValue.Enabled;
 
-    /// <summary>Stop with the server, not after it: requests to the demo backends would fail while it drains.</summary>
+    /// <summary>Stop with the server, not after it: requests to its gateway would fail while it drains.</summary>
     protected override bool StopsWithServer => true;
 
     protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
         var clock = Host.Clock;
-        if (_lastTick is null)
+        if (!_announced)
         {
-            LogStarted(logger, options.CurrentValue.RequestsPerSecondPerRoute);
+            _announced = true;
+            LogStarted(logger, options.CurrentValue.RequestsPerSecondPerRoute, options.CurrentValue.Users);
         }
 
         try
         {
+            if (addresses.AppBaseUrl is not { } app)
+            {
+                return; // not listening yet, or an in-memory test server: there is no gateway address to call
+            }
+
             var settings = options.CurrentValue;
             while (_changes.Reader.TryRead(out var change))
             {
@@ -83,7 +89,7 @@ internal sealed partial class DemoTrafficGenerator(
             {
                 _reloadDue = false;
                 _lastReload = clock.GetTimestamp();
-                _current = await LoadRoutesAsync(stoppingToken);
+                _current = await LoadRoutesAsync(settings, stoppingToken);
             }
 
             var now = clock.GetTimestamp();
@@ -97,7 +103,7 @@ internal sealed partial class DemoTrafficGenerator(
                 var credit = Math.Min(_credit.GetValueOrDefault(key) + (settings.RequestsPerSecondPerRoute * elapsed), settings.RequestsPerSecondPerRoute + 1);
                 for (; credit >= 1; credit--)
                 {
-                    Launch(route, _random, settings, stoppingToken);
+                    Launch(app, route, _random, settings, stoppingToken);
                 }
 
                 _credit[key] = credit;
@@ -118,55 +124,59 @@ internal sealed partial class DemoTrafficGenerator(
         base.Dispose();
     }
 
-    private void Launch(TrafficRoute route, Random random, DemoTrafficOptions settings, CancellationToken stoppingToken)
+    private void Launch(string app, TrafficRoute route, Random random, DemoTrafficOptions settings, CancellationToken stoppingToken)
     {
         if (_inFlight.Count >= settings.MaxConcurrentRequests)
         {
             return; // at capacity: this request is skipped
         }
 
-        var split = WeightedVersionPicker.Pick(route.Splits, s => s.Weight, random);
-        var url = settings.DemoBackendsOnly ? addresses.DemoBackendUrl(split.Endpoint) : addresses.Resolve(split.Endpoint);
-        if (url is null)
-        {
-            return; // not a demo backend (Demo:Traffic:DemoBackendsOnly)
-        }
-
+        var session = $"{route.Model}-user-{random.Next(settings.Users):D4}";
         var request = new ChatCompletionRequest(route.Model,
         [
             new ChatMessage("system", $"You are {route.Model}, answering for the {route.Environment} environment."),
             new ChatMessage("user", Questions[random.Next(Questions.Length)]),
         ]);
-        _inFlight.Add(SendAsync(new SeriesKey(route.Environment, route.Model, split.Version), url, request, stoppingToken));
+        _inFlight.Add(SendAsync(app, route, session, request, stoppingToken));
     }
 
-    private async Task SendAsync(SeriesKey series, string endpoint, ChatCompletionRequest request, CancellationToken stoppingToken)
+    private async Task SendAsync(string app, TrafficRoute route, string session, ChatCompletionRequest request, CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            var measured = await client.SendAsync(series, endpoint, request, stoppingToken);
-            sink.Record(measured);
+            var answer = await client.SendAsync(app, route.Environment, session, request, stoppingToken);
+            if (answer.Version is null)
+            {
+                // Refused before any version was chosen (e.g. the route was removed a moment ago): nothing was measured.
+                LogNotForwarded(logger, route.Environment, route.Model, answer.Status);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: a request cut short is not a measurement.
+            // Shutting down: a request cut short is not worth a word.
         }
-#pragma warning disable CA1031 // A failing sink or request must not surface as an unobserved task exception.
+#pragma warning disable CA1031 // A failing request must not surface as an unobserved task exception.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogRequestFailed(logger, series.ToString(), e);
+            LogRequestFailed(logger, route.Environment, route.Model, e);
         }
     }
 
-    private async Task<IReadOnlyList<TrafficRoute>> LoadRoutesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The routes to send traffic to. With <c>Demo:Traffic:DemoBackendsOnly</c> (the default) a route qualifies only when
+    /// every version it sends traffic to is a demo backend: the gateway, not the generator, picks the version, so a route
+    /// that could forward to a real model endpoint someone registered gets no synthetic traffic at all.
+    /// </summary>
+    private async Task<IReadOnlyList<TrafficRoute>> LoadRoutesAsync(DemoTrafficOptions settings, CancellationToken cancellationToken)
     {
         var loaded = new List<TrafficRoute>();
         foreach (var route in await routes.ListAsync(cancellationToken: cancellationToken))
         {
-            var splits = new List<TrafficSplit>();
-            foreach (var split in route.Splits.Where(s => s.Weight > 0))
+            var live = route.Splits.Where(s => s.Weight > 0).ToList();
+            var qualifies = live.Count > 0;
+            foreach (var split in live)
             {
                 if (!_endpoints.ContainsKey((route.Model, split.Version)))
                 {
@@ -177,24 +187,25 @@ internal sealed partial class DemoTrafficGenerator(
                     }
                 }
 
-                if (_endpoints.TryGetValue((route.Model, split.Version), out var endpoint))
-                {
-                    splits.Add(new TrafficSplit(split.Version, split.Weight, endpoint));
-                }
+                qualifies &= !settings.DemoBackendsOnly
+                    || (_endpoints.TryGetValue((route.Model, split.Version), out var endpoint) && addresses.DemoBackendUrl(endpoint) is not null);
             }
 
-            if (splits.Count > 0)
+            if (qualifies)
             {
-                loaded.Add(new TrafficRoute(route.Environment, route.Model, splits));
+                loaded.Add(new TrafficRoute(route.Environment, route.Model));
             }
         }
 
         return loaded;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic started: {Rate} requests/s per route.")]
-    private static partial void LogStarted(ILogger logger, double rate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic started: {Rate} requests/s per route through the gateway, from {Users} simulated users.")]
+    private static partial void LogStarted(ILogger logger, double rate, int users);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A demo request for {Series} could not be measured.")]
-    private static partial void LogRequestFailed(ILogger logger, string series, Exception exception);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The gateway answered a demo request for {Environment}/{Model} with {Status} without choosing a version.")]
+    private static partial void LogNotForwarded(ILogger logger, string environment, string model, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A demo request to the gateway for {Environment}/{Model} failed.")]
+    private static partial void LogRequestFailed(ILogger logger, string environment, string model, Exception exception);
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ModelRegistry.Dashboard.Demo;
 
-/// <summary><c>Demo:Traffic:*</c>: the load generator that sends real requests to the demo backends (only when <c>Demo:Enabled</c>).</summary>
+/// <summary>
+/// <c>Demo:Traffic:*</c>: the load generator that sends real requests through the gateway to the demo backends (only
+/// when <c>Demo:Enabled</c>).
+/// </summary>
 public sealed class DemoTrafficOptions
 {
     public const string Section = "Demo:Traffic";
@@ -24,12 +27,20 @@ public sealed class DemoTrafficOptions
     public int RouteRefreshSeconds { get; set; } = 5;
 
     /// <summary>
-    /// Send only to versions served by the demo backends (endpoints under <c>Demo:BackendBaseUrl</c>), never to a real
-    /// model endpoint someone registered; a request whose chosen version is elsewhere is skipped.
+    /// Simulated users per model: each request comes from one of them, as its <c>X-Session-Id</c>, so the gateway keeps
+    /// each user on one version while the split allows it.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Demo:Traffic:Users must be from 1 to 1000000.")]
+    public int Users { get; set; } = 200;
+
+    /// <summary>
+    /// Send only on routes whose every version is served by the demo backends (endpoints under <c>Demo:BackendBaseUrl</c>),
+    /// so the gateway never forwards synthetic traffic to a real model endpoint someone registered; a route with any
+    /// other version gets none.
     /// </summary>
     public bool DemoBackendsOnly { get; set; } = true;
 
-    /// <summary>Seeds the version choice and prompts, so a run's traffic mix can be reproduced.</summary>
+    /// <summary>Seeds the users and prompts, so a run's traffic mix can be reproduced.</summary>
     public int Seed { get; set; } = 7;
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);

@@ -11,7 +11,8 @@ public static class DemoTrafficRegistration
     /// <summary>
     /// The simulated model backends' behaviour and the load generator. Both stay idle unless <c>Demo:Enabled</c>
     /// (the generator also needs <c>Demo:Traffic:Enabled</c>); the web app maps the backends with <c>MapDemoBackends</c>.
-    /// Measurements go to <see cref="IDemoTrafficSink"/>, by default the telemetry ingest; tests may register their own.
+    /// The generator's requests go through the app's own gateway, which measures them; <see cref="DemoGatewayKey"/> is
+    /// what they authenticate with.
     /// </summary>
     public static IHostApplicationBuilder AddDemoTraffic(this IHostApplicationBuilder builder)
     {
@@ -27,11 +28,11 @@ public static class DemoTrafficRegistration
         builder.Services.AddSingleton<DemoBackendSimulator>();
         builder.Services.AddSingleton<DemoBackendAddress>();
         builder.Services.AddSingleton<IEndpointAddressResolver>(sp => sp.GetRequiredService<DemoBackendAddress>());
-        builder.Services.TryAddSingleton<IDemoTrafficSink, IngestDemoTrafficSink>();
+        builder.Services.AddSingleton<DemoGatewayKey>();
         // Each request has its own deadline (Demo:Traffic:TimeoutSeconds); the client's own timeout must not cut in first.
-        builder.Services.AddHttpClient(DemoChatClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+        builder.Services.AddHttpClient(DemoGatewayClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
-        builder.Services.AddSingleton<DemoChatClient>();
+        builder.Services.AddSingleton<DemoGatewayClient>();
         builder.Services.AddSupervisedWorkers();
         builder.Services.AddHostedService<DemoTrafficGenerator>();
         return builder;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Demo;
 
 namespace ModelRegistry.Dashboard.Hosting;
 
@@ -14,14 +16,16 @@ namespace ModelRegistry.Dashboard.Hosting;
 /// Turns a request into the actor the engine authorises: an <c>X-Api-Key</c> header (or, on the gateway, a bearer
 /// token) must match a key (else 401); otherwise the signed-in user of the Identity cookie; otherwise, when
 /// <c>Auth:Anonymous:Enabled</c>, the anonymous actor — and else nobody, so the fallback policy challenges: a browser
-/// asking for a page is sent to <c>/account/login</c>, anything else gets 401.
+/// asking for a page is sent to <c>/account/login</c>, anything else gets 401. The demo's own per-process key
+/// (<see cref="DemoGatewayKey"/>) is honoured on the gateway from loopback only.
 /// </summary>
 internal sealed class ActorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AuthOptions> authOptions,
     IAuthenticationSchemeProvider schemes,
     ILoggerFactory logger,
-    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    UrlEncoder encoder,
+    DemoGatewayKey? demoKey = null) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Actor";
 
@@ -36,6 +40,11 @@ internal sealed class ActorAuthenticationHandler(
         if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented) || TryBearer(out presented))
         {
             var bytes = Encoding.UTF8.GetBytes(presented.ToString());
+            if (IsDemoTraffic(bytes))
+            {
+                return Success(DemoGatewayKey.ActorName, ActorRole.Automation);
+            }
+
             var match = options.ApiKeys.FirstOrDefault(k =>
                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
             return match is null
@@ -69,6 +78,17 @@ internal sealed class ActorAuthenticationHandler(
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{AuthOptions.ApiKeyHeader}\"";
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The demo's load generator calling this app's own gateway: its key, on a gateway path, from a loopback address.
+    /// Anywhere else the key is just an unknown one.
+    /// </summary>
+    private bool IsDemoTraffic(byte[] presented) =>
+        demoKey is not null
+        && Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase)
+        && Context.Connection.RemoteIpAddress is { } remote
+        && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)
+        && demoKey.Matches(presented);
 
     /// <summary>
     /// On the gateway, the key may come as <c>Authorization: Bearer</c>, which is what OpenAI SDKs send. Elsewhere a

@@ -29,6 +29,14 @@ public sealed class DemoBackendAddressTests
     }
 
     [Fact]
+    public void The_gateway_is_called_at_the_apps_own_address_even_when_the_backends_are_elsewhere()
+    {
+        Assert.Equal("http://127.0.0.1:41234", Address(overrideUrl: "http://backends:9000/", listening: "http://127.0.0.1:41234").AppBaseUrl);
+        Assert.Equal("http://localhost:5180", Address(listening: ["https://[::]:5181", "http://[::]:5180"]).AppBaseUrl);
+        Assert.Null(Address().AppBaseUrl); // in-memory test server: no address, so no demo traffic
+    }
+
+    [Fact]
     public void Http_is_preferred_over_https()
     {
         Assert.Equal("http://localhost:5001/demo-backends", DemoBackendAddress.LocalBaseUrl(["https://localhost:5002", "http://localhost:5001"]));
