@@ -32,7 +32,8 @@ public static class ApiRegistration
             .MapAuditEndpoints()
             .MapAlertsEndpoints()
             .MapHealthEndpoints()
-            .MapDeploymentsEndpoints().MapSnapshotsEndpoints();
+            .MapDeploymentsEndpoints().MapSnapshotsEndpoints()
+            .MapUsersEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

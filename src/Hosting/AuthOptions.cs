@@ -21,6 +21,10 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>The first Admin, created at start while no user exists (otherwise a one-time setup link is logged).</summary>
     public BootstrapOptions Bootstrap { get; set; } = new();
 
+    /// <summary>How often a signed-in session is checked against its user: a disable or role change ends it within this.</summary>
+    [Range(0, 3600)]
+    public int SessionCheckSeconds { get; set; } = 30;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Anonymous.Name))

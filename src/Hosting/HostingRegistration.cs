@@ -35,8 +35,8 @@ public static class HostingRegistration
 
     /// <summary>
     /// People who sign in: Identity's cookie (HttpOnly, SameSite=Lax, Secure outside Development, sessions re-checked
-    /// against the user's security stamp every 30 s, so a disable or a role change ends them), the sign-in manager, the
-    /// first Admin's bootstrap.
+    /// against the user's security stamp every <c>Auth:SessionCheckSeconds</c>, so a disable or a role change ends them),
+    /// the sign-in manager, the first Admin's bootstrap.
     /// </summary>
     public static IHostApplicationBuilder AddDashboardAccounts(this IHostApplicationBuilder builder)
     {
@@ -55,7 +55,8 @@ public static class HostingRegistration
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(30));
+        builder.Services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<AuthOptions>>((o, auth) => o.ValidationInterval = TimeSpan.FromSeconds(auth.Value.SessionCheckSeconds));
         builder.Services.AddSingleton<FirstAdminSetup>();
         builder.Services.AddHostedService<AccountBootstrap>();
         return builder;

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Access;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
@@ -75,6 +76,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddAlerts(configuration);
         Services.AddDeployments(configuration);
         Services.AddHealthProbes(configuration);
+        Services.AddAccess();
         Services.AddScoped<CurrentActor>();
         // A deployment's health check probes through HealthyEndpoints, where every version answers 200.
         Services.AddSingleton<IHttpClientFactory, HealthyEndpoints>();

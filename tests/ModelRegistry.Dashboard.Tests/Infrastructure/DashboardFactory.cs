@@ -36,6 +36,15 @@ public class DashboardFactory : WebApplicationFactory<Program>
 
     public ActorRole AnonymousRole { get; init; } = ActorRole.Admin;
 
+    /// <summary>False: nobody is anyone without signing in or a key (production's default).</summary>
+    public bool AnonymousEnabled { get; init; } = true;
+
+    /// <summary>"Development" unless a test needs production's behaviour.</summary>
+    public string Environment { get; init; } = "Development";
+
+    /// <summary>More settings, applied last.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public ActorRole ApiKeyRole { get; init; } = ActorRole.Automation;
 
     public T GetRequiredService<T>()
@@ -53,16 +62,21 @@ public class DashboardFactory : WebApplicationFactory<Program>
     {
         // Host settings become the app's command-line arguments, so they win over appsettings.Development.json
         // and are visible to Program.cs before the host is built (the connection string is read there).
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:Registry", $"Data Source={DatabasePath}");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
-        builder.UseSetting("Auth:Anonymous:Enabled", "true");
+        builder.UseSetting("Auth:Anonymous:Enabled", AnonymousEnabled ? "true" : "false");
+        builder.UseSetting("Auth:Anonymous:AllowAdminOutsideDevelopment", "true");
         builder.UseSetting("Auth:Anonymous:Name", AnonymousName);
         builder.UseSetting("Auth:Anonymous:Role", AnonymousRole.ToString());
         builder.UseSetting("Auth:ApiKeys:0:Name", ApiKeyName);
         builder.UseSetting("Auth:ApiKeys:0:Key", ApiKey);
         builder.UseSetting("Auth:ApiKeys:0:Role", ApiKeyRole.ToString());
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()
