@@ -43,6 +43,7 @@ public static class AccessRegistration
             })
             .AddEntityFrameworkStores<RegistryDbContext>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<ApiKeyService>();
         return services;
     }
 }

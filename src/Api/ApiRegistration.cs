@@ -33,7 +33,7 @@ public static class ApiRegistration
             .MapAlertsEndpoints()
             .MapHealthEndpoints()
             .MapDeploymentsEndpoints().MapSnapshotsEndpoints()
-            .MapUsersEndpoints();
+            .MapUsersEndpoints().MapApiKeysEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

@@ -56,6 +56,8 @@ public static class AuditActions
     public const string UserUpdated = "user.updated";
     public const string UserSignedIn = "user.signed-in";
     public const string UserSignInFailed = "user.sign-in-failed";
+    public const string ApiKeyCreated = "api-key.created";
+    public const string ApiKeyRevoked = "api-key.revoked";
 
     /// <summary>Every action, in the order the audit page offers them as a filter.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -64,6 +66,6 @@ public static class AuditActions
         DeploymentCreated, DeploymentPromoted, DeploymentPaused, DeploymentResumed, DeploymentRolledBack, DeploymentSucceeded,
         DeploymentFailed, DeploymentAborted, SnapshotTaken, SnapshotRestored,
         AlertRuleCreated, AlertRuleUpdated, AlertRuleDeleted, AlertAcknowledged,
-        UserCreated, UserUpdated, UserSignedIn, UserSignInFailed,
+        UserCreated, UserUpdated, UserSignedIn, UserSignInFailed, ApiKeyCreated, ApiKeyRevoked,
     ];
 }

@@ -1,7 +1,10 @@
 namespace ModelRegistry.Dashboard.Core;
 
-/// <summary>Who performs an operation. Engine services authorise and audit against this, never against UI state.</summary>
-public sealed record Actor(string Name, ActorRole Role)
+/// <summary>
+/// Who performs an operation. Engine services authorise and audit against this, never against UI state. A scoped API
+/// key's actor carries its <see cref="Scope"/>: it may act only on those models and environments.
+/// </summary>
+public sealed record Actor(string Name, ActorRole Role, ActorScope? Scope = null)
 {
     public static Actor System { get; } = new("system", ActorRole.Admin);
 
@@ -14,6 +17,37 @@ public sealed record Actor(string Name, ActorRole Role)
         {
             throw new ForbiddenException($"{Name} ({Role}) may not {action}: it needs the {required} role.");
         }
+    }
+
+    /// <summary>Throws <see cref="ForbiddenException"/> naming the scope when <paramref name="model"/> or <paramref name="environment"/> is outside it.</summary>
+    public void DemandScope(string action, string? model, string? environment)
+    {
+        if (Scope is { } scope && scope.Refusal(model, environment) is { } refusal)
+        {
+            throw new ForbiddenException($"{Name} may not {action}: {refusal}");
+        }
+    }
+}
+
+/// <summary>The models and environments a scoped key may act on; an empty list leaves that dimension open.</summary>
+public sealed record ActorScope(IReadOnlyList<string> Models, IReadOnlyList<string> Environments)
+{
+    public bool IsOpen => Models.Count == 0 && Environments.Count == 0;
+
+    /// <summary>Why (<paramref name="model"/>, <paramref name="environment"/>) is outside this scope, or null when it is inside.</summary>
+    public string? Refusal(string? model, string? environment)
+    {
+        if (model is not null && Models.Count > 0 && !Models.Contains(model, StringComparer.Ordinal))
+        {
+            return $"the key is scoped to model(s) {string.Join(", ", Models)}, not '{model}'.";
+        }
+
+        if (environment is not null && Environments.Count > 0 && !Environments.Contains(environment, StringComparer.Ordinal))
+        {
+            return $"the key is scoped to environment(s) {string.Join(", ", Environments)}, not '{environment}'.";
+        }
+
+        return null;
     }
 }
 

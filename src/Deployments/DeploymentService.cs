@@ -78,6 +78,7 @@ public sealed class DeploymentService(
         actor.Demand(ActorRole.Operator, "launch deployments");
         var (strategy, steps, stepSeconds, guard) = DeploymentRequestRules.Validate(request);
         var (model, version, environment) = (request.Model!.Trim(), request.Version!.Trim(), request.Environment!.Trim());
+        actor.DemandScope("launch deployments", model, environment);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await RouteService.RequireEnvironmentAndModelAsync(db, environment, model, cancellationToken);
@@ -245,6 +246,7 @@ public sealed class DeploymentService(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Id == id, cancellationToken) ?? throw Unknown(id);
+            actor.DemandScope(action, deployment.ModelName, deployment.EnvironmentName);
             if (expectedStamp is { } expected && expected != deployment.ConcurrencyStamp)
             {
                 throw DeploymentTransitions.Stale(deployment);

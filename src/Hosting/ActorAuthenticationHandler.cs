@@ -47,9 +47,19 @@ internal sealed class ActorAuthenticationHandler(
 
             var match = options.ApiKeys.FirstOrDefault(k =>
                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
-            return match is null
-                ? AuthenticateResult.Fail("The API key does not match any configured API key.")
-                : Success($"apikey:{match.Name}", match.Role);
+            if (match is not null)
+            {
+                return Success($"apikey:{match.Name}", match.Role);
+            }
+
+            // A key made in the app: looked up by its prefix, checked by its hash, refused once revoked or expired.
+            if (Context.RequestServices.GetService<Access.ApiKeyService>() is { } keys
+                && await keys.AuthenticateAsync(presented.ToString(), Context.RequestAborted) is { } actor)
+            {
+                return Success(actor.Name, actor.Role, scope: actor.Scope);
+            }
+
+            return AuthenticateResult.Fail("The API key is not a key of this app, or it was revoked or has expired.");
         }
 
         if (await schemes.GetSchemeAsync(IdentityConstants.ApplicationScheme) is not null)
@@ -108,12 +118,19 @@ internal sealed class ActorAuthenticationHandler(
         return false;
     }
 
-    private static AuthenticateResult Success(string name, ActorRole role, bool signedIn = false)
+    private static AuthenticateResult Success(string name, ActorRole role, bool signedIn = false, ActorScope? scope = null)
     {
         List<Claim> claims = [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role.ToString())];
         if (signedIn)
         {
             claims.Add(new Claim(ActorClaims.SignedIn, "true"));
+        }
+
+        if (scope is not null)
+        {
+            claims.Add(new Claim(ActorClaims.Scoped, "true"));
+            claims.AddRange(scope.Models.Select(m => new Claim(ActorClaims.ScopeModel, m)));
+            claims.AddRange(scope.Environments.Select(e => new Claim(ActorClaims.ScopeEnvironment, e)));
         }
 
         var identity = new ClaimsIdentity(claims, SchemeName);
@@ -126,12 +143,22 @@ public static class ActorClaims
     /// <summary>Present when the actor is a person signed in with a password (not a key, not the anonymous actor).</summary>
     public const string SignedIn = "mr:signed-in";
 
+    /// <summary>A scoped API key; its models and environments follow as <see cref="ScopeModel"/> and <see cref="ScopeEnvironment"/>.</summary>
+    public const string Scoped = "mr:scoped";
+
+    public const string ScopeModel = "mr:scope-model";
+
+    public const string ScopeEnvironment = "mr:scope-environment";
+
     /// <summary>The engine's view of a signed-in principal.</summary>
     public static Actor ToActor(this ClaimsPrincipal principal)
     {
         var name = principal.Identity?.Name ?? "anonymous";
         var role = Enum.TryParse<ActorRole>(principal.FindFirstValue(ClaimTypes.Role), out var parsed) ? parsed : ActorRole.Viewer;
-        return new Actor(name, role);
+        var scope = principal.HasClaim(Scoped, "true")
+            ? new ActorScope([.. principal.FindAll(ScopeModel).Select(c => c.Value)], [.. principal.FindAll(ScopeEnvironment).Select(c => c.Value)])
+            : null;
+        return new Actor(name, role, scope);
     }
 
     public static bool IsSignedInPerson(this ClaimsPrincipal principal) => principal.HasClaim(ActorClaims.SignedIn, "true");

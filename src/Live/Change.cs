@@ -23,4 +23,7 @@ public enum ChangeKind
 
     /// <summary>A user was added, or their role or access changed (<see cref="Change.Detail"/>: the e-mail).</summary>
     UserChanged,
+
+    /// <summary>An API key was created or revoked (<see cref="Change.Detail"/>: its prefix).</summary>
+    ApiKeyChanged,
 }

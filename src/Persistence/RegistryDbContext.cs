@@ -20,6 +20,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
 {
     public DbSet<Model> Models => Set<Model>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
@@ -56,6 +58,19 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
         {
             user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
             user.Property(u => u.CreatedBy).HasMaxLength(200);
+        });
+        builder.Entity<ApiKey>(key =>
+        {
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.Property(k => k.Name).HasMaxLength(Core.TextLimits.Name);
+            key.HasIndex(k => k.Name);
+            key.Property(k => k.SecretHash).HasMaxLength(64);
+            key.Property(k => k.Role).HasConversion<string>().HasMaxLength(16);
+            key.Property(k => k.ScopeModels).HasMaxLength(4000);
+            key.Property(k => k.ScopeEnvironments).HasMaxLength(4000);
+            key.Property(k => k.CreatedBy).HasMaxLength(200);
+            key.Property(k => k.RevokedBy).HasMaxLength(200);
         });
 
         builder.Entity<Model>(model =>

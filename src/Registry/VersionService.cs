@@ -33,6 +33,7 @@ public sealed class VersionService(
     public async Task<VersionInfo> RegisterAsync(Actor actor, string model, RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         actor.Demand(ActorRole.Automation, "register versions");
+        actor.DemandScope("register versions", model, environment: null);
         var tags = RegistryRules.NormalizeTags(request.Tags);
         var errors = new ValidationErrors();
         if (!SemanticVersion.TryParse(request.Version, out _, out var versionProblem))
@@ -103,6 +104,7 @@ public sealed class VersionService(
     public async Task<VersionInfo> UpdateAsync(Actor actor, string model, string version, UpdateVersionRequest request, CancellationToken cancellationToken = default)
     {
         actor.Demand(ActorRole.Operator, "edit versions");
+        actor.DemandScope("edit versions", model, environment: null);
         var tags = request.Tags is null ? null : RegistryRules.NormalizeTags(request.Tags);
         var errors = new ValidationErrors();
         var status = RegistryRules.ParseStatus(request.Status);

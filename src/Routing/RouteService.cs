@@ -89,6 +89,7 @@ public sealed class RouteService(
         CancellationToken cancellationToken)
     {
         actor.Demand(ActorRole.Operator, "change routes");
+        actor.DemandScope("change routes", model, environment);
         var errors = new ValidationErrors();
         CheckSplits(errors, splits);
         errors.ThrowIfAny();
@@ -150,6 +151,7 @@ public sealed class RouteService(
     public async Task RemoveAsync(Actor actor, string environment, string model, long expectedRevision, string? reason, CancellationToken cancellationToken = default)
     {
         actor.Demand(ActorRole.Operator, "change routes");
+        actor.DemandScope("change routes", model, environment);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await RequireEnvironmentAndModelAsync(db, environment, model, cancellationToken);
         var route = await db.Routes.FirstOrDefaultAsync(r => r.EnvironmentName == environment && r.ModelName == model, cancellationToken);

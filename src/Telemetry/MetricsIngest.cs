@@ -45,6 +45,17 @@ public sealed partial class MetricsIngest(
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(ActorRole.Automation, "post metric events");
+        if (actor.Scope is { } scope && events is not null)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i] is { } e && scope.Refusal(e.Model, e.Environment) is { } refusal)
+                {
+                    throw new ForbiddenException($"{actor.Name} may not post events[{i}] ({e.Environment}/{e.Model}): {refusal} Nothing of the batch was recorded.");
+                }
+            }
+        }
+
         return ValidateAndRecordAsync(events, cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using ModelRegistry.Dashboard.Core;
 
@@ -45,6 +46,9 @@ public class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>More settings, applied last.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Service overrides (e.g. a capturing logger), applied after the app's own registrations.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     public ActorRole ApiKeyRole { get; init; } = ActorRole.Automation;
 
     public T GetRequiredService<T>()
@@ -76,6 +80,11 @@ public class DashboardFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
         }
     }
 

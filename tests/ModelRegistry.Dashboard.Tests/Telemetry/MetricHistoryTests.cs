@@ -51,8 +51,9 @@ public sealed class MetricHistoryTests
     [Fact]
     public async Task A_database_error_is_logged_and_the_rollup_loop_keeps_going()
     {
-        var logged = new ConcurrentQueue<string>();
-        await using var factory = new LoopingTelemetryFactory(logged);
+        var logs = new CapturedLogs();
+        var logged = logs.Lines;
+        await using var factory = new LoopingTelemetryFactory(logs);
         var client = factory.CreateClient();
         var model = Seed.UniqueName("fault");
         await Seed.ModelAsync(client, model);
@@ -182,38 +183,13 @@ public sealed class MetricHistoryTests
     }
 
     /// <summary>The rollup loop ticking every second on its own, and every log line kept.</summary>
-    private sealed class LoopingTelemetryFactory(ConcurrentQueue<string> logged) : TelemetryFactory
+    private sealed class LoopingTelemetryFactory(CapturedLogs logs) : TelemetryFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Telemetry:FlushIntervalSeconds", "1");
-            builder.ConfigureLogging(logging => logging.AddProvider(new KeepingLoggerProvider(logged)));
-        }
-    }
-
-    private sealed class KeepingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Keeping(lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Keeping(ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    lines.Enqueue(formatter(state, exception));
-                }
-            }
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
     }
 }
