@@ -14,11 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace ModelRegistry.Dashboard.Benchmarks;
 
 /// <summary>
-/// Gateway overhead (issue 11). One fast fake model server on loopback (<see cref="BenchOpenAIBackend"/>) and three
-/// paths to it, all in this process and on loopback, measured one after the other in interleaved rounds:
+/// Gateway overhead (issue 11). One fast fake model server on loopback (<see cref="BenchOpenAIBackend"/>) and four
+/// paths to it, all in this process and on loopback, measured in slices taken path after path (<see cref="Slices"/>):
 /// <list type="number">
 /// <item><b>direct</b> — <c>POST {backend}/v1/chat/completions</c>;</item>
-/// <item><b>bare YARP</b> — a minimal separate <c>WebApplication</c> with only <c>app.MapForwarder("/v1/{**catch-all}", backend)</c>;</item>
+/// <item><b>bare YARP</b> — a minimal separate <c>WebApplication</c> with only <c>app.MapForwarder("/v1/{**catch-all}", backend)</c>,
+/// logging at Warning like the app; and the same with no logger at all (<see cref="StartBareYarpAsync"/>);</item>
 /// <item><b>gateway</b> — the real app (<see cref="BenchApp"/>: Production, warnings-only logging, demo off, its own
 /// SQLite file) at <c>/gateway/staging/v1/chat/completions</c>, with an API key as <c>Authorization: Bearer</c>, the model
 /// registered with one version whose endpoint is the backend, deployed direct to staging.</item>
@@ -36,6 +37,7 @@ internal static class GatewayLoadDriver
     private const string ApiKey = "bench-gateway-key-0123456789";
     private const string Direct = "direct";
     private const string BareYarp = "bare YARP";
+    private const string BareYarpSilent = "bare YARP, no logging";
     private const string Gateway = "gateway";
 
     private static readonly byte[] ChatBody = Encoding.UTF8.GetBytes(
@@ -48,15 +50,29 @@ internal static class GatewayLoadDriver
 
     private sealed record Leg(string Name, HttpClient Client, string Url);
 
-    private sealed record Run(long Requests, double Seconds, List<double> Latencies)
+    /// <summary>What a path did: requests, the time they took, their latencies (for streams: to the first chunk) and, for streams, to the end.</summary>
+    private sealed record Run(long Requests, double Seconds, List<double> Latencies, List<double> Totals)
     {
         public double PerSecond => Requests / Seconds;
+
+        public static Run Merge(IReadOnlyList<Run> slices)
+        {
+            var latencies = slices.SelectMany(s => s.Latencies).ToList();
+            var totals = slices.SelectMany(s => s.Totals).ToList();
+            latencies.Sort();
+            totals.Sort();
+            return new Run(slices.Sum(s => s.Requests), slices.Sum(s => s.Seconds), latencies, totals);
+        }
     }
+
+    /// <summary>Slices of each measurement, taken path after path in rotation, so a change in the machine's load hits every path alike.</summary>
+    private const int Slices = 5;
 
     public static async Task RunAsync(Options options)
     {
         await using var backend = await BenchOpenAIBackend.StartAsync();
-        await using var yarp = await StartBareYarpAsync(backend.Address);
+        await using var yarp = await StartBareYarpAsync(backend.Address, logging: true);
+        await using var silentYarp = await StartBareYarpAsync(backend.Address, logging: false);
         await using var app = new BenchApp(new Dictionary<string, string>
         {
             ["Demo:Enabled"] = "false",
@@ -70,16 +86,17 @@ internal static class GatewayLoadDriver
         Leg[] paths =
         [
             new(Direct, Client(backend.Address, maxConcurrency), "v1/chat/completions"),
+            new(BareYarpSilent, Client(BenchOpenAIBackend.ListeningAddress(silentYarp), maxConcurrency), "v1/chat/completions"),
             new(BareYarp, Client(BenchOpenAIBackend.ListeningAddress(yarp), maxConcurrency), "v1/chat/completions"),
             new(Gateway, Client(app.Address, maxConcurrency), $"gateway/{Environment}/v1/chat/completions"),
         ];
         try
         {
-            await CheckGatewayAnswersAsync(paths[2]);
+            await CheckGatewayAnswersAsync(paths.Single(p => p.Name == Gateway));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Backend {backend.Address}, bare YARP {BenchOpenAIBackend.ListeningAddress(yarp)}, app {app.Address}; {System.Environment.ProcessorCount} cores shared by backend, both proxies and the clients; load average {LoadAverage()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}."));
+                $"Backend {backend.Address}, bare YARP {BenchOpenAIBackend.ListeningAddress(yarp)} and {BenchOpenAIBackend.ListeningAddress(silentYarp)}, app {app.Address}; {System.Environment.ProcessorCount} cores shared by backend, proxies and clients; load average {LoadAverage()}; {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{options.Rounds} rounds; per round and path: {options.Duration.TotalSeconds:0} s at 1 connection, {options.Duration.TotalSeconds:0} s at each of {string.Join('/', options.Concurrency)} connections, {options.Duration.TotalSeconds:0} s of streams at 1 connection (backend gap after the first chunk {BenchOpenAIBackend.StreamGap.TotalMilliseconds:0} ms). Request body {ChatBody.Length} bytes, streaming body {StreamBody.Length} bytes."));
+                $"{options.Rounds} rounds; per round and path, in {Slices} slices taken path after path: {options.Duration.TotalSeconds:0} s at 1 connection, {options.Duration.TotalSeconds:0} s at each of {string.Join('/', options.Concurrency)} connections, {options.Duration.TotalSeconds:0} s of streams at 1 connection (backend gap after the first chunk {BenchOpenAIBackend.StreamGap.TotalMilliseconds:0} ms). Request body {ChatBody.Length} bytes, streaming body {StreamBody.Length} bytes."));
 
             // Warm-up: JIT tiers, connection pools (the clients' and both proxies' upstream pools), the route table.
             foreach (var path in paths)
@@ -98,11 +115,7 @@ internal static class GatewayLoadDriver
             for (var round = 1; round <= options.Rounds; round++)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: load average {LoadAverage()}"));
-                var sequential = new Dictionary<string, Run>();
-                foreach (var path in paths)
-                {
-                    sequential[path.Name] = await DriveAsync(path, 1, options.Duration);
-                }
+                var sequential = await InterleavedAsync(paths, options.Duration, (path, slice) => DriveAsync(path, 1, slice));
 
                 var directP50 = Rank(sequential[Direct].Latencies, 0.5);
                 foreach (var path in paths)
@@ -114,30 +127,21 @@ internal static class GatewayLoadDriver
 
                 foreach (var concurrency in options.Concurrency)
                 {
-                    var runs = new Dictionary<string, Run>();
-                    foreach (var path in paths)
-                    {
-                        runs[path.Name] = await DriveAsync(path, concurrency, options.Duration);
-                    }
+                    var runs = await InterleavedAsync(paths, options.Duration, (path, slice) => DriveAsync(path, concurrency, slice));
 
                     foreach (var path in paths)
                     {
                         var run = runs[path.Name];
                         throughput.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"| {round} | {concurrency} | {path.Name} | {run.PerSecond:N0} | {Rank(run.Latencies, 0.5):0.00} | {Rank(run.Latencies, 0.99):0.00} | {run.PerSecond / runs[Direct].PerSecond:0.00}× | {run.PerSecond / runs[BareYarp].PerSecond:0.00}× |"));
+                            $"| {round} | {concurrency} | {path.Name} | {run.PerSecond:N0} | {Rank(run.Latencies, 0.5):0.00} | {Rank(run.Latencies, 0.99):0.00} | {run.PerSecond / runs[Direct].PerSecond:0.00}× | {run.PerSecond / runs[BareYarpSilent].PerSecond:0.00}× | {run.PerSecond / runs[BareYarp].PerSecond:0.00}× |"));
                     }
                 }
 
-                var streams = new Dictionary<string, (List<double> First, List<double> Total)>();
+                var streams = await InterleavedAsync(paths, options.Duration, StreamAsync);
+                var directFirst = Rank(streams[Direct].Latencies, 0.5);
                 foreach (var path in paths)
                 {
-                    streams[path.Name] = await StreamAsync(path, options.Duration);
-                }
-
-                var directFirst = Rank(streams[Direct].First, 0.5);
-                foreach (var path in paths)
-                {
-                    var (first, total) = streams[path.Name];
+                    var (first, total) = (streams[path.Name].Latencies, streams[path.Name].Totals);
                     streaming.Add(string.Create(CultureInfo.InvariantCulture,
                         $"| {round} | {path.Name} | {first.Count:N0} | {Rank(first, 0.5):0.000} | {Rank(first, 0.99):0.000} | {Added(Rank(first, 0.5), directFirst)} | {Rank(total, 0.5):0.00} |"));
                 }
@@ -152,8 +156,8 @@ internal static class GatewayLoadDriver
             Console.WriteLine();
             Console.WriteLine("Throughput at fixed concurrency:");
             Console.WriteLine();
-            Console.WriteLine("| round | connections | path | requests/s | p50 ms | p99 ms | vs direct | vs bare YARP |");
-            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| round | connections | path | requests/s | p50 ms | p99 ms | vs direct | vs bare YARP, no logging | vs bare YARP |");
+            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
             throughput.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine("Streaming, 1 connection: time to the first byte of the event stream (first chunk), and to [DONE]:");
@@ -171,12 +175,25 @@ internal static class GatewayLoadDriver
         }
     }
 
-    /// <summary>The baseline proxy: nothing but YARP's direct forwarder on a catch-all route, no logging.</summary>
-    private static async Task<WebApplication> StartBareYarpAsync(Uri backend)
+    /// <summary>
+    /// The baseline proxy: nothing but YARP's direct forwarder on a catch-all route, in a default <c>WebApplication</c>.
+    /// With <paramref name="logging"/>, its default providers at Warning, as the app logs; without, no logger at all.
+    /// (Any enabled logger makes ASP.NET Core's hosting start an activity and a log scope per request, which the app
+    /// pays: the first is the like-for-like baseline, the second shows what that costs.)
+    /// </summary>
+    private static async Task<WebApplication> StartBareYarpAsync(Uri backend, bool logging)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        if (logging)
+        {
+            // Over the app's appsettings.json, which the build copies beside this program (Default: Information).
+            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        }
+        else
+        {
+            builder.Logging.ClearProviders();
+        }
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
         app.MapForwarder("/v1/{**catch-all}", backend.ToString().TrimEnd('/'));
@@ -231,6 +248,20 @@ internal static class GatewayLoadDriver
         }
     }
 
+    private static async Task<Dictionary<string, Run>> InterleavedAsync(IReadOnlyList<Leg> paths, TimeSpan duration, Func<Leg, TimeSpan, Task<Run>> measure)
+    {
+        var slices = paths.ToDictionary(p => p.Name, _ => new List<Run>());
+        for (var i = 0; i < Slices; i++)
+        {
+            foreach (var path in paths)
+            {
+                slices[path.Name].Add(await measure(path, duration / Slices));
+            }
+        }
+
+        return slices.ToDictionary(s => s.Key, s => Run.Merge(s.Value));
+    }
+
     /// <summary><paramref name="concurrency"/> loops sending chat completions back to back for <paramref name="duration"/>.</summary>
     private static async Task<Run> DriveAsync(Leg path, int concurrency, TimeSpan duration)
     {
@@ -257,15 +288,14 @@ internal static class GatewayLoadDriver
         var done = await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var all = done.SelectMany(l => l).ToList();
-        all.Sort();
-        return new Run(all.Count, seconds, all);
+        return new Run(all.Count, seconds, all, []);
     }
 
     /// <summary>
     /// Streams one after the other for <paramref name="duration"/>: per stream, the time from sending to the first body
     /// bytes read (the first <c>data:</c> chunk; the response headers arrive with it) and to the end of the stream.
     /// </summary>
-    private static async Task<(List<double> First, List<double> Total)> StreamAsync(Leg path, TimeSpan duration)
+    private static async Task<Run> StreamAsync(Leg path, TimeSpan duration)
     {
         var first = new List<double>(4096);
         var total = new List<double>(4096);
@@ -298,9 +328,7 @@ internal static class GatewayLoadDriver
             }
         }
 
-        first.Sort();
-        total.Sort();
-        return (first, total);
+        return new Run(first.Count, clock.Elapsed.TotalSeconds, first, total);
     }
 
     private static Task<HttpResponseMessage> SendAsync(Leg path, byte[] body, HttpCompletionOption completion)
