@@ -10,7 +10,8 @@ internal static class BenchmarkEntry
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
     /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver;
     /// <c>--dashboards [counts] [--real N] [--compare N] [--rounds N] [--settle s] [--window s] [--port P] [--app DIR] [--dumps DIR]</c>
-    /// the open-dashboards driver; anything else goes to BenchmarkDotNet.
+    /// the open-dashboards driver; <c>--gateway [seconds] [connections[,connections…]] [rounds]</c> the gateway overhead driver
+    /// (direct to a fake backend vs bare YARP vs the gateway); anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
     {
@@ -42,6 +43,20 @@ internal static class BenchmarkEntry
             int? series = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : null;
             await SeriesMemoryDriver.RunAsync(series);
             SeriesMemoryDriver.RunStoreAlone(series);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--gateway")
+        {
+            var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+            var concurrency = args.Length > 2 ? args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList() : [16, 64];
+            var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
+            if (seconds is < 1 or > 120 || concurrency.Any(c => c is < 1 or > 256) || rounds is < 1 or > 10)
+            {
+                throw new ArgumentException("--gateway [seconds 1–120] [connections 1–256, comma-separated] [rounds 1–10]");
+            }
+
+            await GatewayLoadDriver.RunAsync(new GatewayLoadDriver.Options(TimeSpan.FromSeconds(seconds), concurrency, rounds));
             return;
         }
 
