@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,7 @@ internal static class ApiKeysEndpoints
         var keys = api.MapGroup("/api-keys").WithTags("API keys");
 
         keys.MapGet("/", (ApiKeyService service, ClaimsPrincipal user, CancellationToken ct) => service.ListAsync(user.ToActor(), ct))
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Every key: name, prefix, role, scopes, creator, last use, expiry and whether revoked (never a secret)");
 
         keys.MapPost("/", async (ApiKeyService service, ClaimsPrincipal user, CreateApiKeyRequest request, CancellationToken ct) =>
@@ -22,6 +24,7 @@ internal static class ApiKeysEndpoints
                 var created = await service.CreateAsync(user.ToActor(), request, ct);
                 return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
             })
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Create a key {name, role, scopes?: {models?, environments?}, expiresAt?}: the answer holds its secret, once");
 
         keys.MapDelete("/{id:long}", async (ApiKeyService service, ClaimsPrincipal user, long id, CancellationToken ct) =>
@@ -29,6 +32,7 @@ internal static class ApiKeysEndpoints
                 await service.RevokeAsync(user.ToActor(), id, ct);
                 return TypedResults.NoContent();
             })
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Revoke a key: its next request gets 401");
 
         return api;

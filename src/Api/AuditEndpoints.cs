@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,6 +14,7 @@ internal static class AuditEndpoints
         api.MapGet("/audit", (AuditLog audit, string? model, string? environment, string? actor, string? version, DateTime? from, DateTime? to, int? page, int? pageSize, string? action, CancellationToken ct) =>
                 audit.QueryAsync(new AuditQuery(model, environment, actor, version, from?.ToUniversalTime(), to?.ToUniversalTime(), page ?? 1, pageSize ?? 100, action), ct))
             .WithTags("Audit")
+            .RequiresRole(ActorRole.Viewer)
             .WithSummary("Filter the audit log by model, environment, actor, version, action and time");
         return api;
     }

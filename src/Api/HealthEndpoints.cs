@@ -16,6 +16,7 @@ internal static class HealthEndpoints
         var health = api.MapGroup("/models/{name}/versions/{version}").WithTags("Health");
 
         health.MapGet("/health", GetAsync)
+            .RequiresRole(ActorRole.Viewer)
             .WithSummary("The version's health: status with the reason, its probe and live parts, and its last probes")
             .WithDescription(
                 "`status` combines the probes (which hit the version's endpoint, the same in every environment) with the live error rate and "

@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -31,6 +32,7 @@ internal static class MetricsEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
+            .RequiresRole(ActorRole.Automation)
             .WithSummary($"Record up to {MetricsIngest.MaxEventsPerBatch:N0} metric events; the batch is refused whole on any bad event");
 
         metrics.MapPost("/aggregates", IngestAggregatesAsync)
@@ -38,14 +40,17 @@ internal static class MetricsEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithMetadata(new RequestSizeLimitAttribute(bodyLimit))
+            .RequiresRole(ActorRole.Automation)
             .WithSummary("Merge per-series aggregates measured by a standalone gateway (counts, errors by type, tokens, time to first token, latency histogram)");
 
         metrics.MapGet("/summary", (MetricsQueries queries, string? model, string? environment, string? windowSeconds, CancellationToken ct) =>
                 queries.SummarizeAsync(new MetricsSummaryRequest(model, environment, windowSeconds), ct))
+            .RequiresRole(ActorRole.Viewer)
             .WithSummary("Live per-version figures of a model over the last windowSeconds (1–900, default 60), with cost");
 
         metrics.MapGet("/series", (MetricsQueries queries, string? model, string? environment, string? version, string? from, string? to, string? stepSeconds, CancellationToken ct) =>
                 queries.SeriesAsync(new MetricSeriesRequest(model, environment, version, from, to, stepSeconds), ct))
+            .RequiresRole(ActorRole.Viewer)
             .WithSummary($"One version's figures every stepSeconds from 'from' to 'to' (at most {MetricsQueries.MaxPoints:N0} points)");
 
         app.MapGet("/metrics", (PrometheusExposition exposition) => Results.Text(exposition.Render(), PrometheusExposition.ContentType))

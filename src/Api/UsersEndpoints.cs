@@ -1,3 +1,4 @@
+using ModelRegistry.Dashboard.Core;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,7 @@ internal static class UsersEndpoints
         var users = api.MapGroup("/users").WithTags("Users");
 
         users.MapGet("/", (UserService service, ClaimsPrincipal user, CancellationToken ct) => service.ListAsync(user.ToActor(), ct))
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Every user with their role, whether disabled, and a lockout in force");
 
         users.MapPost("/", async (UserService service, ClaimsPrincipal user, CreateUserRequest request, CancellationToken ct) =>
@@ -22,10 +24,12 @@ internal static class UsersEndpoints
                 var created = await service.CreateAsync(user.ToActor(), request, ct);
                 return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(created.Email)}", created);
             })
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Add a user: {email, password, role} with role Viewer, Operator or Admin");
 
         users.MapPatch("/{email}", (UserService service, ClaimsPrincipal user, string email, UpdateUserRequest request, CancellationToken ct) =>
                 service.UpdateAsync(user.ToActor(), email, request, ct))
+            .RequiresRole(ActorRole.Admin)
             .WithSummary("Change a user's role, disable or enable them, or set a new password; the last enabled Admin stays");
 
         return api;
