@@ -54,7 +54,7 @@ public sealed class ApiKeyService(IDbContextFactory<RegistryDbContext> dbFactory
         ActorRole role = default;
         if (!Enum.TryParse(request.Role, ignoreCase: true, out role) || int.TryParse(request.Role, out _))
         {
-            errors.Add(RoleField, $"'role' must be Viewer, Automation, Operator or Admin; got '{request.Role}'.");
+            errors.Add(RoleField, $"'role' must be Inference (gateway calls only), Viewer, Automation, Operator or Admin; got '{request.Role}'.");
         }
 
         var models = Names(request.Scopes?.Models);

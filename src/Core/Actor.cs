@@ -10,6 +10,9 @@ public sealed record Actor(string Name, ActorRole Role, ActorScope? Scope = null
 
     public bool Can(ActorRole required) => Role >= required;
 
+    /// <summary>May send inference requests through the gateway: an Inference key, or Automation and above (not a Viewer).</summary>
+    public bool CanCallGateway => Role == ActorRole.Inference || Role >= ActorRole.Automation;
+
     /// <summary>Throws <see cref="ForbiddenException"/> unless this actor holds at least <paramref name="required"/>.</summary>
     public void Demand(ActorRole required, string action)
     {
@@ -51,9 +54,13 @@ public sealed record ActorScope(IReadOnlyList<string> Models, IReadOnlyList<stri
     }
 }
 
-/// <summary>Roles from DESIGN.md §1, ordered so that a higher role includes every lower one.</summary>
+/// <summary>
+/// Roles from DESIGN.md §1, ordered so that a higher role includes every lower one. <see cref="Inference"/>, below them
+/// all, is for gateway callers: it may call <c>/gateway/…</c> and nothing else (not even read the API).
+/// </summary>
 public enum ActorRole
 {
+    Inference = -1,
     Viewer = 0,
     Automation = 1,
     Operator = 2,

@@ -62,7 +62,7 @@ internal sealed class GatewayForwarder(
     {
         var settings = options.CurrentValue;
         context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
-        if (context.User.ToActor().Role == ActorRole.Viewer)
+        if (!context.User.ToActor().CanCallGateway)
         {
             await OpenAIErrors.WriteAsync(context, StatusCodes.Status401Unauthorized,
                 "The gateway needs an API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key'.", "invalid_request_error", "invalid_api_key");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Access;
+using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Components;
 using ModelRegistry.Dashboard.Components.Layout;
 using MudBlazor.Services;
@@ -26,7 +27,16 @@ public static class HostingRegistration
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsEnvironmentCheck>();
         builder.Services.AddAuthentication(ActorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ActorAuthenticationHandler>(ActorAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddAuthorization(o =>
+        {
+            // Someone, and not an Inference key (which may only call the gateway, an endpoint that checks for itself).
+            var dashboard = new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.ToActor().Role != ActorRole.Inference)
+                .Build();
+            o.DefaultPolicy = dashboard;
+            o.FallbackPolicy = dashboard;
+        });
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentActor>();
         builder.AddApiRateLimiting();

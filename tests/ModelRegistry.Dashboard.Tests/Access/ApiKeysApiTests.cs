@@ -136,6 +136,27 @@ public sealed class ApiKeysApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_inference_key_may_call_the_gateway_and_nothing_else()
+    {
+        var secret = (await CreateAsync(new { name = "chat-frontend", role = "Inference" })).GetProperty("secret").GetString()!;
+        using var keyed = _app.CreateApiKeyClient(secret);
+
+        using var api = await keyed.GetAsync("/api/v1/models", Ct);
+        using var events = await keyed.PostAsJsonAsync("/api/v1/metrics/events", Event(_model), Ct);
+        using var gateway = new HttpRequestMessage(HttpMethod.Post, "/gateway/staging/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new { model = "no-such-model", messages = new[] { new { role = "user", content = "hi" } } }),
+        };
+        gateway.Headers.Authorization = new("Bearer", secret);
+        using var answer = await _app.CreateClient().SendAsync(gateway, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, events.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode); // past authentication: the gateway looked the model up
+        Assert.Contains("model_not_found", await answer.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_made_up_key_with_the_prefix_is_401()
     {
         using var keyed = _app.CreateApiKeyClient("mrk_00000000_" + new string('A', 43));
