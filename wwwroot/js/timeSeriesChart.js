@@ -88,9 +88,10 @@ function labelRows(state) {
     return rows;
 }
 
-// Labels alternate sides: two limits close together (an absolute one and a relative one) stay readable.
+// Labels alternate sides, the first on the right: two limits close together (an absolute one and a relative one) stay
+// readable, and the first stays clear of the deployment's own mark labels, which start at the left edge.
 function yAnnotation(threshold, index) {
-    const right = index % 2 === 1;
+    const right = index % 2 === 0;
     return {
         y: threshold.y,
         borderColor: '#d32f2f',
