@@ -6,6 +6,8 @@ using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Telemetry;
 
+using ModelRegistry.Dashboard.Notifications;
+
 namespace ModelRegistry.Dashboard.Alerts;
 
 /// <summary>
@@ -26,9 +28,12 @@ public sealed class AlertEvaluator(
     IDbContextFactory<RegistryDbContext> dbFactory,
     IMetricsReader metrics,
     IChangeNotifier notifier,
+    NotificationOutbox outbox,
     TimeProvider clock,
     IOptionsMonitor<AlertOptions> options) : SupervisedWorker(host)
 {
+    private readonly List<(string Type, Alert Alert)> _toNotify = [];
+
     private static readonly TimeSpan LastValueRefresh = TimeSpan.FromSeconds(5);
     private readonly Dictionary<(int RuleId, SeriesKey Series), DateTime> _breachingSince = [];
     private readonly Dictionary<long, DateTime> _lastValueWritten = [];
@@ -137,6 +142,7 @@ public sealed class AlertEvaluator(
                 {
                     var fired = Fire(rule, key, value, now);
                     db.Alerts.Add(fired);
+                    _toNotify.Add((NotificationEvents.AlertFired, fired));
                     _breachingSince.Remove((rule.Id, key));
                     announcements.Add(new Change(ChangeKind.AlertChanged, key.Model, key.Version, key.Environment,
                         AlertAnnouncements.Fired + $"{AlertMetrics.Describe(rule.Metric, rule.Comparator, rule.Threshold)} on {key} — now {AlertMetrics.Format(rule.Metric, value)}."));
@@ -159,6 +165,13 @@ public sealed class AlertEvaluator(
             }
         }
 
+        // Fired and resolved alerts go to the notification outbox in the same save as the alerts themselves.
+        foreach (var (type, alert) in _toNotify)
+        {
+            outbox.Add(db, type, AlertNotification.Data(alert), alert.ModelName, alert.EnvironmentName, alert.Severity);
+        }
+
+        _toNotify.Clear();
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -249,6 +262,7 @@ public sealed class AlertEvaluator(
     private Change Resolve(Alert alert, double value, DateTime now, string why)
     {
         _lastValueWritten.Remove(alert.Id);
+        _toNotify.Add((NotificationEvents.AlertResolved, alert));
         alert.State = AlertState.Resolved;
         alert.ResolvedAt = now;
         alert.LastValue = value;

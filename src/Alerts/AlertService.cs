@@ -4,6 +4,8 @@ using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 
+using ModelRegistry.Dashboard.Notifications;
+
 namespace ModelRegistry.Dashboard.Alerts;
 
 /// <summary>Reads alerts and acknowledges them. Firing and resolving belong to <see cref="AlertEvaluator"/> alone.</summary>
@@ -11,6 +13,7 @@ public sealed class AlertService(
     IDbContextFactory<RegistryDbContext> dbFactory,
     AuditLog audit,
     IChangeNotifier notifier,
+    NotificationOutbox outbox,
     TimeProvider clock)
 {
     public async Task<Paged<AlertInfo>> ListAsync(
@@ -81,6 +84,7 @@ public sealed class AlertService(
         var after = AlertInfo.From(alert);
         audit.Record(db, actor, AuditActions.AlertAcknowledged, $"alert:{id} {after.Target}", model: alert.ModelName, version: alert.Version,
             environment: alert.EnvironmentName, reason: alert.AcknowledgeNote, before: before, after: after);
+        outbox.Add(db, NotificationEvents.AlertAcknowledged, AlertNotification.Data(alert), alert.ModelName, alert.EnvironmentName, alert.Severity);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ModelRegistry.Dashboard.Persistence;
 
@@ -26,6 +27,7 @@ public static class AlertsRegistration
             .Bind(configuration.GetSection(AlertOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton<Notifications.NotificationOutbox>();
         services.AddSingleton<AlertRuleService>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<IDatabaseSeeder, DefaultAlertRulesSeeder>();

@@ -33,7 +33,8 @@ public static class ApiRegistration
             .MapAlertsEndpoints()
             .MapHealthEndpoints()
             .MapDeploymentsEndpoints().MapSnapshotsEndpoints()
-            .MapUsersEndpoints().MapApiKeysEndpoints();
+            .MapUsersEndpoints().MapApiKeysEndpoints()
+            .MapNotificationsEndpoints();
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();

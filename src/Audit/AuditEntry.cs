@@ -58,6 +58,9 @@ public static class AuditActions
     public const string UserSignInFailed = "user.sign-in-failed";
     public const string ApiKeyCreated = "api-key.created";
     public const string ApiKeyRevoked = "api-key.revoked";
+    public const string ChannelCreated = "channel.created";
+    public const string ChannelUpdated = "channel.updated";
+    public const string ChannelDeleted = "channel.deleted";
 
     /// <summary>Every action, in the order the audit page offers them as a filter.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -67,5 +70,6 @@ public static class AuditActions
         DeploymentFailed, DeploymentAborted, SnapshotTaken, SnapshotRestored,
         AlertRuleCreated, AlertRuleUpdated, AlertRuleDeleted, AlertAcknowledged,
         UserCreated, UserUpdated, UserSignedIn, UserSignInFailed, ApiKeyCreated, ApiKeyRevoked,
+        ChannelCreated, ChannelUpdated, ChannelDeleted,
     ];
 }

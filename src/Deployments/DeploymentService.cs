@@ -9,6 +9,8 @@ using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
 using ModelRegistry.Dashboard.Telemetry;
 
+using ModelRegistry.Dashboard.Notifications;
+
 namespace ModelRegistry.Dashboard.Deployments;
 
 /// <summary>
@@ -152,6 +154,7 @@ public sealed class DeploymentService(
             $"{actor.Name} deploys {version} to {environment} ({plan}), from {stable ?? "no route yet"}; snapshot {snapshot.Id} taken.", actor);
         audit.Record(db, actor, AuditActions.DeploymentCreated, $"deployment:{deployment.Id} {scope}", model: model, version: version,
             environment: environment, reason: reason, after: DeploymentSummary.From(deployment));
+        transitions.Notify(db, deployment, NotificationEvents.DeploymentStarted, $"{actor.Name} deploys {model}@{version} to {environment} ({plan}), from {stable ?? "no route yet"}.", actor);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         notifier.Publish(new Change(ChangeKind.DeploymentChanged, model, version, environment));
@@ -177,6 +180,11 @@ public sealed class DeploymentService(
             var percent = deployment.Promote(full);
             audit.Record(db, actor, AuditActions.DeploymentPromoted, Target(deployment), model: deployment.ModelName, version: deployment.ToVersion,
                 environment: deployment.EnvironmentName, reason: full ? "promote to 100%" : "promote to the next step");
+            if (percent is { } promotedTo)
+            {
+                transitions.Notify(db, deployment, NotificationEvents.DeploymentPromoted, $"{actor.Name} promoted {deployment.ModelName}@{deployment.ToVersion} in {deployment.EnvironmentName} to {promotedTo}%.", actor);
+            }
+
             if (percent is not { } next)
             {
                 transitions.Finish(db, deployment, DeploymentStatus.Succeeded, $"Promoted by {actor.Name} before the end of the watch window.", actor);

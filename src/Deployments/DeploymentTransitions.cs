@@ -5,6 +5,8 @@ using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Routing;
 
+using ModelRegistry.Dashboard.Notifications;
+
 namespace ModelRegistry.Dashboard.Deployments;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class DeploymentTransitions(
     RouteOwnership ownership,
     AuditLog audit,
     IChangeNotifier notifier,
+    NotificationOutbox outbox,
     TimeProvider clock)
 {
     /// <summary>The actor the orchestrator acts as: its route writes and events are recorded under this name.</summary>
@@ -211,12 +214,39 @@ public sealed class DeploymentTransitions(
             _ => (DeploymentEventKind.Failed, AuditActions.DeploymentFailed),
         };
         AddEvent(db, deployment, kind, message, actor);
+        Notify(db, deployment, status switch
+        {
+            DeploymentStatus.Succeeded => NotificationEvents.DeploymentSucceeded,
+            DeploymentStatus.RolledBack => NotificationEvents.DeploymentRolledBack,
+            DeploymentStatus.Aborted => NotificationEvents.DeploymentAborted,
+            _ => NotificationEvents.DeploymentFailed,
+        }, message, actor);
         if (action is not null)
         {
             audit.Record(db, actor, action, $"deployment:{deployment.Id} {deployment.EnvironmentName}/{deployment.ModelName}",
                 model: deployment.ModelName, version: deployment.ToVersion, environment: deployment.EnvironmentName, reason: message);
         }
     }
+
+    /// <summary>
+    /// The deployment's outcome (or start, or promotion) in the notification outbox, in the same unsaved changes as the
+    /// transition itself: what a receiver needs without calling back.
+    /// </summary>
+    internal void Notify(RegistryDbContext db, Deployment deployment, string type, string summary, Actor actor) =>
+        outbox.Add(db, type, new
+        {
+            summary,
+            deploymentId = deployment.Id,
+            model = deployment.ModelName,
+            version = deployment.ToVersion,
+            fromVersion = deployment.FromVersion,
+            environment = deployment.EnvironmentName,
+            strategy = deployment.Strategy.ToString().ToLowerInvariant(),
+            status = deployment.Status.ToString().ToLowerInvariant(),
+            trafficPercent = deployment.TrafficPercent,
+            rollbackCause = deployment.RollbackCause,
+            actor = actor.Name,
+        }, deployment.ModelName, deployment.EnvironmentName);
 
     /// <summary>Starts the deployment's current step (or, at 100%, its watch window) now.</summary>
     internal void StartStep(Deployment deployment) =>

@@ -1,6 +1,7 @@
 using ModelRegistry.Dashboard.Core.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ModelRegistry.Dashboard.Deployments;
@@ -27,6 +28,7 @@ public static class DeploymentsRegistration
             .ValidateOnStart();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<RouteOwnership>();
+        services.TryAddSingleton<Notifications.NotificationOutbox>();
         services.AddSingleton<DeploymentTransitions>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<OrchestratorPulse>();

@@ -68,6 +68,8 @@ public static class HostingRegistration
         builder.Services.AddOptions<SecurityStampValidatorOptions>()
             .Configure<IOptions<AuthOptions>>((o, auth) => o.ValidationInterval = TimeSpan.FromSeconds(auth.Value.SessionCheckSeconds));
         builder.Services.AddSingleton<FirstAdminSetup>();
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<Notifications.ISecretProtector, DataProtectionSecrets>();
         builder.Services.AddHostedService<AccountBootstrap>();
         return builder;
     }

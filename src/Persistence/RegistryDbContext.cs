@@ -22,6 +22,12 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<Notifications.NotificationChannel> NotificationChannels => Set<Notifications.NotificationChannel>();
+
+    public DbSet<Notifications.OutboxEvent> OutboxEvents => Set<Notifications.OutboxEvent>();
+
+    public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
+
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
@@ -58,6 +64,37 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
         {
             user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
             user.Property(u => u.CreatedBy).HasMaxLength(200);
+        });
+        builder.Entity<Notifications.NotificationChannel>(channel =>
+        {
+            channel.HasIndex(c => c.Name).IsUnique();
+            channel.Property(c => c.Name).HasMaxLength(Core.TextLimits.Name);
+            channel.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.Url).HasMaxLength(2000);
+            channel.Property(c => c.SecretProtected).HasMaxLength(2000);
+            channel.Property(c => c.Events).HasMaxLength(1000);
+            channel.Property(c => c.Models).HasMaxLength(4000);
+            channel.Property(c => c.Environments).HasMaxLength(4000);
+            channel.Property(c => c.MinSeverity).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.CreatedBy).HasMaxLength(200);
+            channel.Property(c => c.UpdatedBy).HasMaxLength(200);
+        });
+        builder.Entity<Notifications.OutboxEvent>(evt =>
+        {
+            evt.HasIndex(e => e.EventId).IsUnique();
+            evt.HasIndex(e => e.Dispatched);
+            evt.Property(e => e.EventId).HasMaxLength(32);
+            evt.Property(e => e.Type).HasMaxLength(40);
+            evt.Property(e => e.ModelName).HasMaxLength(Core.TextLimits.Name);
+            evt.Property(e => e.EnvironmentName).HasMaxLength(Core.TextLimits.Name);
+            evt.Property(e => e.Severity).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<Notifications.NotificationDelivery>(delivery =>
+        {
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => d.ChannelId);
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            delivery.Property(d => d.LastError).HasMaxLength(2000);
         });
         builder.Entity<ApiKey>(key =>
         {

@@ -11,7 +11,7 @@ namespace ModelRegistry.Dashboard.Tests.Architecture;
 /// </summary>
 public sealed class EngineBoundaryTests
 {
-    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health", "Deployments", "Access"];
+    private static readonly string[] EngineAreas = ["Registry", "Routing", "Audit", "Persistence", "Live", "Core", "Demo", "Telemetry", "Alerts", "Health", "Deployments", "Access", "Notifications"];
 
     private static readonly string[] ForbiddenNamespaces = ["Microsoft.AspNetCore", "MudBlazor", "Microsoft.JSInterop"];
 

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using ModelRegistry.Dashboard.Core.Workers;
+
+namespace ModelRegistry.Dashboard.Notifications;
+
+public static class NotificationsRegistration
+{
+    /// <summary>
+    /// Notifications (<c>Notifications:*</c>): channels, the outbox and its dispatcher. The host provides the
+    /// <see cref="ISecretProtector"/> for channel secrets.
+    /// </summary>
+    public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
+        return builder;
+    }
+
+    /// <summary>Everything but the dispatcher's hosted loop (tests run it by hand).</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>()
+            .Bind(configuration.GetSection(NotificationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NotificationOutbox>();
+        services.AddSingleton<ChannelService>();
+        services.AddSupervisedWorkers();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHttpClient(NotificationDispatcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
+        return services;
+    }
+}
