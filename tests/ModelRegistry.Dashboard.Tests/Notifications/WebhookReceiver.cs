@@ -27,6 +27,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; }
 
+    public int Port => new Uri(Url).Port;
+
     /// <summary>The first this many requests get 500.</summary>
     public int FailFirst { get; set; }
 
@@ -35,10 +37,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <param name="port">0 for any free port; a port a receiver had before, to bring it back at the same URL.</param>
+    public static async Task<WebhookReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         WebhookReceiver? self = null;
