@@ -26,4 +26,7 @@ public enum ChangeKind
 
     /// <summary>An API key was created or revoked (<see cref="Change.Detail"/>: its prefix).</summary>
     ApiKeyChanged,
+
+    /// <summary>A notification channel changed, or one of its deliveries was attempted (<see cref="Change.Detail"/>: the channel id).</summary>
+    NotificationChanged,
 }

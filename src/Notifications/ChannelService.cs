@@ -59,9 +59,12 @@ public sealed class ChannelService(
     IDbContextFactory<RegistryDbContext> dbFactory,
     ISecretProtector secrets,
     AuditLog audit,
+    Live.IChangeNotifier notifier,
     TimeProvider clock)
 {
     public const string TestEvent = "channel.test";
+
+    private void Changed(long id) => notifier.Publish(new Live.Change(Live.ChangeKind.NotificationChanged, Detail: id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public async Task<IReadOnlyList<ChannelInfo>> ListAsync(Actor actor, CancellationToken cancellationToken = default)
     {
@@ -91,6 +94,7 @@ public sealed class ChannelService(
         db.NotificationChannels.Add(channel);
         audit.Record(db, actor, AuditActions.ChannelCreated, $"channel:{channel.Name}", after: ChannelInfo.From(channel));
         await db.SaveChangesAsync(cancellationToken);
+        Changed(channel.Id);
         return ChannelInfo.From(channel);
     }
 
@@ -107,6 +111,7 @@ public sealed class ChannelService(
         channel.UpdatedBy = actor.Name;
         audit.Record(db, actor, AuditActions.ChannelUpdated, $"channel:{channel.Name}", before: before, after: ChannelInfo.From(channel));
         await db.SaveChangesAsync(cancellationToken);
+        Changed(channel.Id);
         return ChannelInfo.From(channel);
     }
 
@@ -121,6 +126,7 @@ public sealed class ChannelService(
             .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, DeliveryStatus.Dead).SetProperty(x => x.LastError, "the channel was deleted"), cancellationToken);
         audit.Record(db, actor, AuditActions.ChannelDeleted, $"channel:{channel.Name}", before: ChannelInfo.From(channel));
         await db.SaveChangesAsync(cancellationToken);
+        Changed(id);
     }
 
     /// <summary>Queues a test event for this channel only; its delivery shows in the log like any other.</summary>
@@ -143,6 +149,7 @@ public sealed class ChannelService(
         await db.SaveChangesAsync(cancellationToken);
         db.NotificationDeliveries.Add(new NotificationDelivery { OutboxEventId = evt.Id, ChannelId = id, Status = DeliveryStatus.Pending, NextAttemptAt = now });
         await db.SaveChangesAsync(cancellationToken);
+        Changed(id);
         return evt.EventId;
     }
 
@@ -178,6 +185,7 @@ public sealed class ChannelService(
         delivery.Attempts = 0;
         delivery.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        Changed(channelId);
     }
 
     private static async Task<NotificationChannel> FindAsync(RegistryDbContext db, long id, CancellationToken cancellationToken) =>

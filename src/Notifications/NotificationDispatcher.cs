@@ -21,6 +21,7 @@ public sealed partial class NotificationDispatcher(
     IDbContextFactory<RegistryDbContext> dbFactory,
     IHttpClientFactory clients,
     ISecretProtector secrets,
+    Live.IChangeNotifier notifier,
     IOptionsMonitor<NotificationOptions> options,
     ILogger<NotificationDispatcher> logger) : SupervisedWorker(host)
 {
@@ -145,6 +146,7 @@ public sealed partial class NotificationDispatcher(
             }
 
             await db.SaveChangesAsync(stoppingToken);
+            notifier.Publish(new Live.Change(Live.ChangeKind.NotificationChanged, Detail: channel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
