@@ -8,6 +8,7 @@ using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
 
 namespace ModelRegistry.Dashboard.Gateway;
@@ -30,6 +31,7 @@ public static class GatewayRegistration
             .Bind(configuration.GetSection(GatewayOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddEndpointGuard(configuration);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayForwarder>();
