@@ -36,7 +36,7 @@ public static class ApiRegistration
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));
+        app.MapScalarApiReference(Hosting.SecurityHeaders.ApiReferencePath, o => o.WithTitle("ModelRegistry.Dashboard API").DisableDefaultFonts()); // no third-party fonts: the CSP allows this origin only
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
             .AllowAnonymous();
         return app;

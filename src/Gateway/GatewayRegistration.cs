@@ -64,6 +64,7 @@ public static class GatewayRegistration
 
     public static WebApplication MapStandaloneGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

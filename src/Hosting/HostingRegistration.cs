@@ -70,6 +70,7 @@ public static class HostingRegistration
 
     public static WebApplication UseDashboardPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())
