@@ -25,6 +25,7 @@ public static class ApiRegistration
 
     public static WebApplication MapDashboardApi(this WebApplication app)
     {
+        app.UseJsonContentTypeCheck("/api/v1");
         // Every API call needs an authenticated actor: the anonymous actor is one, a wrong X-Api-Key is not (401).
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(Hosting.ApiRateLimiting.Policy);
         api.MapModelsEndpoints()
