@@ -13,6 +13,7 @@ public static class ApiRegistration
     public static IHostApplicationBuilder AddDashboardApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<MetricsExpositionOptions>().Bind(builder.Configuration.GetSection(MetricsExpositionOptions.Section)).ValidateOnStart();
         builder.Services.AddExceptionHandler<OperationExceptionHandler>();
         builder.Services.Configure<JsonOptions>(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

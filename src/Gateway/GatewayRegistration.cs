@@ -65,9 +65,10 @@ public static class GatewayRegistration
     public static WebApplication MapStandaloneGateway(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseFailedKeyThrottle();
         app.UseAuthentication();
-        app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapGateway();
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
             .AllowAnonymous();

@@ -78,9 +78,10 @@ public static class HostingRegistration
             app.UseHsts();
         }
 
+        app.UseFailedKeyThrottle();
         app.UseAuthentication();
+        app.UseRateLimiter(); // before authorization: callers without a valid key are limited before their 401
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }
