@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using ModelRegistry.Dashboard.Hosting;
 
 namespace ModelRegistry.Dashboard.Api;
 
@@ -21,17 +22,7 @@ internal static class JsonContentTypeCheck
             {
                 var sent = context.Request.ContentType is { Length: > 0 } type ? $"'{type}'" : "no Content-Type";
                 var message = $"The API reads JSON only: send Content-Type: application/json (even with an empty body); got {sent}.";
-                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status415UnsupportedMediaType,
-                        Title = "Unsupported media type",
-                        Detail = message,
-                        Extensions = { ["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = [message] } },
-                    },
-                });
+                await context.WriteProblemAsync(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", message,
+                    new Dictionary<string, string[]> { ["Content-Type"] = [message] });
             }));
 }

@@ -100,20 +100,9 @@ public static class ApiRateLimiting
     {
         var http = rejected.HttpContext;
         var options = http.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"{http.User.Identity?.Name ?? "This client"} may make {options.PermitsPerSecond} API requests a second " +
-                         $"(bursts of {options.Burst}); retry after {retryAfter} s, or send larger batches.",
-            },
-        });
+        var retryAfter = http.SetRetryAfter(rejected.Lease);
+        await http.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"{http.User.Identity?.Name ?? "This client"} may make {options.PermitsPerSecond} API requests a second " +
+            $"(bursts of {options.Burst}); retry after {retryAfter} s, or send larger batches.");
     }
 }

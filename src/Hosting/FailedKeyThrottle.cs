@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -46,13 +45,14 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
             }
         }
 
-        await next(context);
-
-        // The authentication handler's result is cached for the request: asking again does not look the key up twice.
+        // Counted before the request goes on, so the attempt is spent by the time its 401 reaches the caller. The
+        // handler's result is cached for the request: authentication later in the pipeline does not look the key up again.
         if ((await context.AuthenticateAsync(ActorAuthenticationHandler.SchemeName)).Failure is not null)
         {
             _attempts.AttemptAcquire(address).Dispose();
         }
+
+        await next(context);
     }
 
     public void Dispose() => _attempts.Dispose();
@@ -60,29 +60,17 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
     private static bool PresentsKey(HttpRequest request) =>
         request.Headers.ContainsKey(AuthOptions.ApiKeyHeader) || request.Headers.Authorization.Count > 0;
 
-    private async Task RejectAsync(HttpContext context, RateLimitLease lease)
+    private Task RejectAsync(HttpContext context, RateLimitLease lease)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many wrong API keys",
-                Detail = $"Too many requests from this address presented a key that matches none; retry after {retryAfter} s with a valid key.",
-            },
-        });
+        var retryAfter = context.SetRetryAfter(lease, (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute));
+        return context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many wrong API keys",
+            $"Too many requests from this address presented a key that matches none; retry after {retryAfter} s with a valid key.");
     }
 }
 
 internal static class FailedKeyThrottleRegistration
 {
-    /// <summary>Goes before <c>UseAuthentication</c>: it refuses before a key is looked up, and counts after.</summary>
+    /// <summary>Goes before <c>UseAuthentication</c>: it refuses before a key is looked up.</summary>
     public static IApplicationBuilder UseFailedKeyThrottle(this IApplicationBuilder app)
     {
         var throttle = app.ApplicationServices.GetRequiredService<FailedKeyThrottle>();

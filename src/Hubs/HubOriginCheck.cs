@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Hosting;
 
 namespace ModelRegistry.Dashboard.Hubs;
 
@@ -46,17 +47,8 @@ internal static class HubOriginCheck
                 return;
             }
 
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Origin not allowed",
-                    Detail = $"Pages from '{origin}' may not open {hubPath}: only this app's own origin and those in Hubs:AllowedOrigins may.",
-                },
-            });
+            await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Origin not allowed",
+                $"Pages from '{origin}' may not open {hubPath}: only this app's own origin and those in Hubs:AllowedOrigins may.");
         }));
 
     private static bool IsAllowed(HttpContext context, string origin)

@@ -201,6 +201,7 @@ public static class EndpointGuardRegistration
                 .ValidateOnStart();
         }
 
+        services.AddOptions<EndpointGuardOptions>(); // unbound (an empty allow-list) for hosts without configuration
         services.TryAddSingleton<EndpointGuard>();
         return services;
     }

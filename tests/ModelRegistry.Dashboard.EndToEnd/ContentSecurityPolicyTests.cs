@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using ModelRegistry.Dashboard.EndToEnd.Infrastructure;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
@@ -19,20 +17,12 @@ public sealed class ContentSecurityPolicyTests : EndToEndTest
         "window.__cspViolations = [];" +
         "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));";
 
-    private static readonly int[] CanarySteps = [10, 50, 100];
-
     [Fact]
     public async Task Every_page_runs_under_the_policy_with_no_violation()
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
-        using var created = await http.PostAsJsonAsync("/api/v1/deployments", new
-        {
-            model = "code-assist", version = "1.0.0", environment = "staging", strategy = "canary",
-            canary = new { steps = CanarySteps, stepSeconds = 600 }, acknowledgeBreakingChange = true,
-        }, ct);
-        created.EnsureSuccessStatusCode();
-        var deployment = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+        var deployment = await HeldCanary.StartAsync(http, ct);
         using var home = await http.GetAsync("/", ct);
         var policy = string.Join(' ', home.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);

@@ -51,7 +51,7 @@ public sealed partial class SecurityHeadersTests(DashboardFactory factory) : ICl
         var nonce = Nonce(first);
         Assert.NotEqual(nonce, Nonce(second));
         var html = await first.Content.ReadAsStringAsync(Ct);
-        var inline = InlineScript().Matches(html).Select(m => m.Value).ToList();
+        var inline = InlineScript().Matches(html).Select(m => WebUtility.HtmlDecode(m.Value)).ToList();
         Assert.NotEmpty(inline);
         Assert.All(inline, script => Assert.Contains($"nonce=\"{nonce}\"", script, StringComparison.Ordinal));
     }
