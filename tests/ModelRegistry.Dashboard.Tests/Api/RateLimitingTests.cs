@@ -81,6 +81,9 @@ public sealed class RateLimitingTests : IAsyncLifetime
             Assert.NotEqual(HttpStatusCode.TooManyRequests, wrong.StatusCode);
         }
 
+        // The budget of 4 is spent; a refill between two requests adds at most one more attempt.
+        var extra = await ExhaustAsync(guesser, "/api/v1/environments", HttpStatusCode.Unauthorized);
+        Assert.True(extra <= 1, $"{extra} more wrong keys passed after the budget of 4 was spent");
         using var fifth = await guesser.GetAsync("/api/v1/environments", Ct);
         var problem = await fifth.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Contains("presented a key that matches none", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
