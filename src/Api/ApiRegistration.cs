@@ -13,6 +13,7 @@ public static class ApiRegistration
     public static IHostApplicationBuilder AddDashboardApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<MetricsExpositionOptions>().Bind(builder.Configuration.GetSection(MetricsExpositionOptions.Section)).ValidateOnStart();
         builder.Services.AddExceptionHandler<OperationExceptionHandler>();
         builder.Services.Configure<JsonOptions>(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
@@ -25,6 +26,7 @@ public static class ApiRegistration
 
     public static WebApplication MapDashboardApi(this WebApplication app)
     {
+        app.UseJsonContentTypeCheck("/api/v1");
         // Every API call needs an authenticated actor: the anonymous actor is one, a wrong X-Api-Key is not (401).
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(Hosting.ApiRateLimiting.Policy);
         api.MapModelsEndpoints()
@@ -38,7 +40,7 @@ public static class ApiRegistration
         app.MapMetricsEndpoints(api);
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("ModelRegistry.Dashboard API"));
+        app.MapScalarApiReference(Hosting.SecurityHeaders.ApiReferencePath, o => o.WithTitle("ModelRegistry.Dashboard API").DisableDefaultFonts()); // no third-party fonts: the CSP allows this origin only
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
             .AllowAnonymous();
         return app;

@@ -14,9 +14,18 @@ using RequestSizeLimitAttribute = Microsoft.AspNetCore.Mvc.RequestSizeLimitAttri
 
 namespace ModelRegistry.Dashboard.Api;
 
+/// <summary><c>Metrics:*</c>: who may read <c>/metrics</c>.</summary>
+public sealed class MetricsExpositionOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>When true, <c>/metrics</c> needs a key (<c>X-Api-Key</c>) or a signed-in user; the anonymous actor is refused.</summary>
+    public bool RequireKey { get; set; }
+}
+
 /// <summary>
 /// <c>/api/v1/metrics</c>: event ingest, live summaries and series (DESIGN.md §5); and <c>/metrics</c> at the root,
-/// the same figures for Prometheus, readable without credentials.
+/// the same figures for Prometheus, readable without credentials unless <c>Metrics:RequireKey</c>.
 /// </summary>
 internal static class MetricsEndpoints
 {
@@ -53,7 +62,10 @@ internal static class MetricsEndpoints
             .RequiresRole(ActorRole.Viewer)
             .WithSummary($"One version's figures every stepSeconds from 'from' to 'to' (at most {MetricsQueries.MaxPoints:N0} points)");
 
-        app.MapGet("/metrics", (PrometheusExposition exposition) => Results.Text(exposition.Render(), PrometheusExposition.ContentType))
+        app.MapGet("/metrics", (HttpContext http, PrometheusExposition exposition, IOptionsMonitor<MetricsExpositionOptions> exposure, IOptionsMonitor<AuthOptions> auth) =>
+                exposure.CurrentValue.RequireKey && !IsSomeone(http, auth.CurrentValue)
+                    ? KeyRequired(http)
+                    : Results.Text(exposition.Render(), PrometheusExposition.ContentType))
             .AllowAnonymous()
             .WithTags("Metrics")
             .WithSummary("Per-version figures in the Prometheus text format");
@@ -155,6 +167,19 @@ internal static class MetricsEndpoints
                     ["errors"] = new Dictionary<string, string[]> { [$"{list}[{full.EventIndex}]"] = [full.Message] },
                 });
         }
+    }
+
+    /// <summary>A key's actor or a signed-in person: authenticated, and not the anonymous actor of <c>Auth:Anonymous</c>.</summary>
+    private static bool IsSomeone(HttpContext http, AuthOptions auth) =>
+        http.User.Identity?.IsAuthenticated == true && !ApiRateLimiting.IsAnonymousActor(http.User, auth);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult KeyRequired(HttpContext http)
+    {
+        http.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{AuthOptions.ApiKeyHeader}\"";
+        return TypedResults.Problem(
+            title: "A key is required",
+            detail: $"Metrics:RequireKey is on: /metrics needs an API key in {AuthOptions.ApiKeyHeader} (or a signed-in user).",
+            statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(

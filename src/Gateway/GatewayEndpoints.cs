@@ -263,8 +263,12 @@ internal sealed class GatewayTransformer(string path, string? upstreamKey) : Htt
 }
 
 /// <summary>The one connection pool to the upstreams: no proxy, no redirects followed, no cookies, no decompression.</summary>
-internal sealed class GatewayHttpClient : IDisposable
+internal sealed class GatewayHttpClient(EndpointGuard guard) : IDisposable
 {
+    /// <summary>
+    /// Redirects are handed back to the caller, never followed; outside Development every connection goes through the
+    /// <see cref="EndpointGuard"/>, so a version's host that resolves to loopback, link-local or metadata addresses is not dialled.
+    /// </summary>
     public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
     {
         UseProxy = false,
@@ -274,6 +278,7 @@ internal sealed class GatewayHttpClient : IDisposable
         EnableMultipleHttp2Connections = true,
         ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         ConnectTimeout = TimeSpan.FromSeconds(15),
+        ConnectCallback = guard.Enforced ? (context, ct) => guard.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct) : null,
     });
 
     public void Dispose() => Invoker.Dispose();

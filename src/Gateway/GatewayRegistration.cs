@@ -8,6 +8,7 @@ using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Health;
 using ModelRegistry.Dashboard.Hosting;
+using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
 
 namespace ModelRegistry.Dashboard.Gateway;
@@ -30,6 +31,7 @@ public static class GatewayRegistration
             .Bind(configuration.GetSection(GatewayOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddEndpointGuard(configuration);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayForwarder>();
@@ -62,9 +64,11 @@ public static class GatewayRegistration
 
     public static WebApplication MapStandaloneGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
+        app.UseFailedKeyThrottle();
         app.UseAuthentication();
-        app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapGateway();
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
             .AllowAnonymous();

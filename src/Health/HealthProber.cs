@@ -51,6 +51,11 @@ public sealed class HealthProber(IHttpClientFactory clients, IOptionsMonitor<Hea
 
     internal static string Describe(HttpRequestException e, Uri url)
     {
+        if (e.InnerException is Registry.EndpointRefusedException refused)
+        {
+            return $"not dialled: {refused.Message}";
+        }
+
         var socket = FindSocketError(e);
         return socket switch
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Registry;
 
 namespace ModelRegistry.Dashboard.Health;
 
@@ -34,7 +35,9 @@ public static class HealthRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
         // Each probe has its own deadline (Health:TimeoutSeconds); the client's own timeout must not cut in first.
+        services.AddEndpointGuard(configuration);
         services.AddHttpClient(HealthProber.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => ProbeHandler(provider.GetRequiredService<EndpointGuard>()))
             .RemoveAllLoggers();
         services.AddSingleton<HealthProber>();
         services.AddSingleton<HealthRegistry>();
@@ -43,4 +46,16 @@ public static class HealthRegistration
         services.AddSupervisedWorkers();
         return services;
     }
+
+    /// <summary>
+    /// A probe reads the answer of the endpoint itself: a redirect is that answer (a 3xx counts as a failed probe), never
+    /// followed — it could point anywhere, the metadata service included. Outside Development the guard checks every
+    /// address a probe connects to.
+    /// </summary>
+    private static SocketsHttpHandler ProbeHandler(EndpointGuard guard) => new()
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ConnectCallback = guard.Enforced ? (context, ct) => guard.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct) : null,
+    };
 }

@@ -83,6 +83,7 @@ public static class HostingRegistration
 
     public static WebApplication UseDashboardPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())
@@ -90,9 +91,10 @@ public static class HostingRegistration
             app.UseHsts();
         }
 
+        app.UseFailedKeyThrottle();
         app.UseAuthentication();
+        app.UseRateLimiter(); // before authorization: callers without a valid key are limited before their 401
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

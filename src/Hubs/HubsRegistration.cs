@@ -7,6 +7,10 @@ public static class HubsRegistration
 {
     public static IHostApplicationBuilder AddRolloutsHub(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<HubOptions>()
+            .Bind(builder.Configuration.GetSection(HubOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSignalR();
         builder.Services.AddSupervisedWorkers();
         builder.Services.AddHostedService<RolloutsChangeForwarder>();
@@ -16,6 +20,7 @@ public static class HubsRegistration
 
     public static WebApplication MapRolloutsHub(this WebApplication app)
     {
+        app.UseHubOriginCheck(RolloutsHub.Path);
         app.MapHub<RolloutsHub>(RolloutsHub.Path).RequireAuthorization();
         return app;
     }

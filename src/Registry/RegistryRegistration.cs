@@ -12,6 +12,7 @@ public static class RegistryRegistration
     /// <summary>The registry engine: catalogue, versions, routes, audit and the live notifier, all shared by every user.</summary>
     public static IHostApplicationBuilder AddRegistryEngine(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddEndpointGuard(builder.Configuration);
         builder.Services.AddRegistryEngine();
         return builder;
     }
@@ -22,6 +23,7 @@ public static class RegistryRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeNotifier>();
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<ChangeNotifier>());
+        services.AddEndpointGuard(configuration: null);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<VersionService>();

@@ -11,6 +11,7 @@ public sealed class VersionService(
     IDbContextFactory<RegistryDbContext> dbFactory,
     AuditLog audit,
     IChangeNotifier notifier,
+    EndpointGuard endpoints,
     TimeProvider clock)
 {
     public async Task<IReadOnlyList<VersionInfo>> ListAsync(string model, CancellationToken cancellationToken = default)
@@ -44,6 +45,10 @@ public sealed class VersionService(
         if (RegistryRules.EndpointProblem(request.Endpoint) is { } endpointProblem)
         {
             errors.Add("endpoint", endpointProblem);
+        }
+        else if (endpoints.RegistrationProblem(request.Endpoint!.Trim()) is { } forbidden)
+        {
+            errors.Add("endpoint", forbidden);
         }
 
         errors.MaxLength("description", request.Description, TextLimits.Description);

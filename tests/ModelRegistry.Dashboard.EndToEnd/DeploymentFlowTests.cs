@@ -57,13 +57,7 @@ public sealed class DeploymentFlowTests : EndToEndTest
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
-        using var created = await http.PostAsJsonAsync("/api/v1/deployments", new
-        {
-            model = "code-assist", version = "1.0.0", environment = "staging", strategy = "canary",
-            canary = new { steps = CanarySteps, stepSeconds = 600 }, acknowledgeBreakingChange = true,
-        }, ct);
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+        var id = await HeldCanary.StartAsync(http, ct);
 
         var page = await Browser.OpenAsync($"{Server.BaseUrl}/deployments/{id}");
         await Expect(page.GetByTestId("deployment-status")).ToHaveTextAsync("progressing", new() { Timeout = 20_000 });

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using ModelRegistry.Dashboard.EndToEnd.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -9,8 +7,6 @@ namespace ModelRegistry.Dashboard.EndToEnd;
 /// <summary>What a new operator runs into first: a phone-sized screen, dark mode, and the wizard by keyboard.</summary>
 public sealed class OperatorExperienceTests : EndToEndTest
 {
-    private static readonly int[] CanarySteps = [10, 50, 100];
-
     private static readonly BrowserNewContextOptions Phone = new() { ViewportSize = new ViewportSize { Width = 390, Height = 844 } };
 
     [Fact]
@@ -19,13 +15,7 @@ public sealed class OperatorExperienceTests : EndToEndTest
         var ct = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
         // A deployment page with a long history of its own: a canary of code-assist held at its first step.
-        using var created = await http.PostAsJsonAsync("/api/v1/deployments", new
-        {
-            model = "code-assist", version = "1.0.0", environment = "staging", strategy = "canary",
-            canary = new { steps = CanarySteps, stepSeconds = 600 }, acknowledgeBreakingChange = true,
-        }, ct);
-        created.EnsureSuccessStatusCode();
-        var deploymentId = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+        var deploymentId = await HeldCanary.StartAsync(http, ct);
         string[] paths =
         [
             "/", "/models", "/models/support-chat", "/deployments", "/deployments/new?model=support-chat", "/snapshots",

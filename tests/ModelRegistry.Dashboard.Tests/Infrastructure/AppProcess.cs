@@ -7,7 +7,7 @@ namespace ModelRegistry.Dashboard.Tests.Infrastructure;
 /// <summary>
 /// The app as a real OS process: <c>dotnet bin/{Configuration}/{tfm}/ModelRegistry.Dashboard.dll</c> from the repository
 /// root (the build this test project's reference produced), in Production, on a free loopback port, on the given SQLite
-/// file, with an anonymous Admin. <see cref="KillAsync"/> is SIGKILL: nothing of the app's shutdown runs, which is the
+/// file, with an anonymous Admin and loopback model servers allowed. <see cref="KillAsync"/> is SIGKILL: nothing of the app's shutdown runs, which is the
 /// crash an in-process host cannot give. The app's console output is kept and written to the test output on dispose,
 /// so a failing test shows what the app said.
 /// </summary>
@@ -60,6 +60,9 @@ public sealed partial class AppProcess : IAsyncDisposable
             ["Auth:Anonymous:AllowAdminOutsideDevelopment"] = "true",
             ["Auth:Anonymous:Name"] = "test-user",
             ["Auth:Anonymous:Role"] = "Admin",
+            // Production refuses loopback version endpoints; the tests' model servers (and the demo's) are on this machine.
+            ["Registry:EndpointAllowList:0"] = "127.0.0.1",
+            ["Registry:EndpointAllowList:1"] = "localhost",
             // FormatterOptions apply only with a FormatterName; UTC times line up with the test's kill time.
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:Console:FormatterOptions:ColorBehavior"] = "Disabled",

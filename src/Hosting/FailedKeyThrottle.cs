@@ -1,0 +1,79 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace ModelRegistry.Dashboard.Hosting;
+
+/// <summary>
+/// Guessing keys costs: every wrong key (on the API, the gateway, the hub, <c>/metrics</c>) takes one attempt from its
+/// client address's budget (<c>RateLimiting:FailedKeyBurst</c>, regaining <c>FailedKeysPerMinute</c>); once the address
+/// has none left, any request from it that presents a key gets 429 before authentication looks the key up. Requests
+/// without a key (signed-in people, the anonymous actor) are not held back by it.
+/// </summary>
+internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _attempts = PartitionedRateLimiter.Create<string, string>(address =>
+    {
+        var settings = options.CurrentValue;
+        return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = settings.FailedKeyBurst,
+            TokensPerPeriod = settings.FailedKeysPerMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    });
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!options.CurrentValue.Enabled || !PresentsKey(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        var address = ApiRateLimiting.ClientAddress(context);
+        using (var left = _attempts.AttemptAcquire(address, permitCount: 0))
+        {
+            if (!left.IsAcquired)
+            {
+                await RejectAsync(context, left);
+                return;
+            }
+        }
+
+        // Counted before the request goes on, so the attempt is spent by the time its 401 reaches the caller. The
+        // handler's result is cached for the request: authentication later in the pipeline does not look the key up again.
+        if ((await context.AuthenticateAsync(ActorAuthenticationHandler.SchemeName)).Failure is not null)
+        {
+            _attempts.AttemptAcquire(address).Dispose();
+        }
+
+        await next(context);
+    }
+
+    public void Dispose() => _attempts.Dispose();
+
+    private static bool PresentsKey(HttpRequest request) =>
+        request.Headers.ContainsKey(AuthOptions.ApiKeyHeader) || request.Headers.Authorization.Count > 0;
+
+    private Task RejectAsync(HttpContext context, RateLimitLease lease)
+    {
+        var retryAfter = context.SetRetryAfter(lease, (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute));
+        return context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many wrong API keys",
+            $"Too many requests from this address presented a key that matches none; retry after {retryAfter} s with a valid key.");
+    }
+}
+
+internal static class FailedKeyThrottleRegistration
+{
+    /// <summary>Goes before <c>UseAuthentication</c>: it refuses before a key is looked up.</summary>
+    public static IApplicationBuilder UseFailedKeyThrottle(this IApplicationBuilder app)
+    {
+        var throttle = app.ApplicationServices.GetRequiredService<FailedKeyThrottle>();
+        return app.Use((context, next) => throttle.InvokeAsync(context, next));
+    }
+}
