@@ -107,6 +107,13 @@ public static class SingleSignOn
             return Refused("sso-no-email");
         }
 
+        if (string.Equals(principal.FindFirstValue("email_verified"), "false", StringComparison.OrdinalIgnoreCase))
+        {
+            // Someone else's address, unverified, must not open that person's account here.
+            await users.RecordSignInAsync(email, succeeded: false, "sso", "the provider has not verified the e-mail", http.RequestAborted);
+            return Refused("sso-no-email");
+        }
+
         var groups = principal.FindAll(oidc.RoleClaim).Select(c => c.Value).ToList();
         if (SingleSignOnRoles.Map(groups, oidc.RoleMap) is not { } role)
         {

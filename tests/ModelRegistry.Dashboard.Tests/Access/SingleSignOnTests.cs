@@ -149,6 +149,20 @@ public sealed partial class SingleSignOnTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unverified_email_does_not_open_the_account_with_that_email()
+    {
+        _provider.SetUnverifiedUser("root@example.com", "platform-admins");
+        using var browser = NewBrowser();
+
+        using var done = await SignInWithSsoAsync(browser, "root@example.com");
+
+        Assert.Equal("/account/login?error=sso-no-email", done.Headers.Location?.OriginalString);
+        using var api = await browser.Http.GetAsync("/api/v1/models", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Contains("not verified", Assert.Single(await AuditAsync("root@example.com", AuditActions.UserSignInFailed)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_disabled_user_stays_out_whatever_the_provider_says()
     {
         var admin = new Actor("root@example.com", ActorRole.Admin);

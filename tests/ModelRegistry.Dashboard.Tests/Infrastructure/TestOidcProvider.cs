@@ -34,6 +34,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SqliteConnection _database;
     private readonly ConcurrentDictionary<string, string[]> _people = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _unverified = new(StringComparer.OrdinalIgnoreCase);
 
     private TestOidcProvider(WebApplication app, SqliteConnection database)
     {
@@ -82,6 +83,13 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>Someone who can sign in here, with these groups (replacing any they had).</summary>
     public void SetUser(string email, params string[] groups) => _people[email] = groups;
 
+    /// <summary>Someone whose e-mail this provider has not verified (<c>email_verified</c> false).</summary>
+    public void SetUnverifiedUser(string email, params string[] groups)
+    {
+        SetUser(email, groups);
+        _unverified[email] = true;
+    }
+
     /// <summary>Registers the app (its callback, <c>{appBaseUrl}/signin-oidc</c>) as this provider's client.</summary>
     public async Task RegisterClientAsync(string appBaseUrl)
     {
@@ -124,6 +132,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             .SetClaim(Claims.Email, login)
             .SetClaim(Claims.Name, login)
             .SetClaims("groups", [.. groups]);
+        identity.AddClaim(new Claim(Claims.EmailVerified, _unverified.ContainsKey(login) ? "false" : "true", ClaimValueTypes.Boolean));
         identity.SetScopes(request.GetScopes());
         identity.SetDestinations(_ => [Destinations.AccessToken, Destinations.IdentityToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
