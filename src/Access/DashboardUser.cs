@@ -23,4 +23,10 @@ public static class UserRoles
 {
     /// <summary>The roles a person may have; Automation is for API keys.</summary>
     public static IReadOnlyList<ActorRole> People { get; } = [ActorRole.Viewer, ActorRole.Operator, ActorRole.Admin];
+
+    /// <summary>A role for a person (Viewer, Operator or Admin) by name, or null.</summary>
+    public static ActorRole? Parse(string? name) =>
+        Enum.TryParse<ActorRole>(name, ignoreCase: true, out var role) && !int.TryParse(name, out _) && UserRoles.People.Contains(role)
+            ? role
+            : null;
 }

@@ -115,6 +115,60 @@ public sealed class UserService(IServiceScopeFactory scopes, AuditLog audit, ICh
         return UserInfo.From(user, now);
     }
 
+    /// <summary>
+    /// A person the single sign-on provider vouches for, with the role its groups map to: added on their first sign-in
+    /// (without a password), given that role again at every sign-in (so the provider stays the source of truth), and kept
+    /// out while disabled here. The last enabled Admin keeps that role. Audited as the actor "sso".
+    /// </summary>
+    public async Task<SingleSignOnOutcome> SignInFromProviderAsync(string email, ActorRole role, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        var checkedEmail = CheckEmail(errors, email);
+        errors.ThrowIfAny();
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var sso = new Actor("sso", ActorRole.Admin);
+        var now = clock.GetUtcNow();
+        var user = await users.FindByEmailAsync(checkedEmail!);
+        if (user is null)
+        {
+            user = new DashboardUser
+            {
+                UserName = checkedEmail,
+                Email = checkedEmail,
+                EmailConfirmed = true,
+                Role = role,
+                CreatedAt = now.UtcDateTime,
+                CreatedBy = sso.Name,
+                LockoutEnabled = true,
+            };
+            audit.Record(db, sso, AuditActions.UserCreated, checkedEmail!, after: UserInfo.From(user, now));
+            Succeeded(await users.CreateAsync(user));
+            notifier.Publish(new Change(ChangeKind.UserChanged, Detail: checkedEmail));
+            return SingleSignOnOutcome.Created;
+        }
+
+        if (user.Disabled)
+        {
+            return SingleSignOnOutcome.Disabled;
+        }
+
+        var lastAdmin = user.Role == ActorRole.Admin && role != ActorRole.Admin
+            && !await db.Users.AnyAsync(u => u.Role == ActorRole.Admin && !u.Disabled && u.Id != user.Id, cancellationToken);
+        if (user.Role != role && !lastAdmin)
+        {
+            var before = UserInfo.From(user, now);
+            user.Role = role;
+            user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+            audit.Record(db, sso, AuditActions.UserUpdated, user.Email!, reason: "role from the single sign-on provider's groups", before: before, after: UserInfo.From(user, now));
+            Succeeded(await users.UpdateAsync(user));
+            notifier.Publish(new Change(ChangeKind.UserChanged, Detail: user.Email));
+        }
+
+        return SingleSignOnOutcome.SignedIn;
+    }
+
     /// <summary>A sign-in attempt, successful or not, in the audit log (the password never is).</summary>
     public async Task RecordSignInAsync(string email, bool succeeded, string how, string? why, CancellationToken cancellationToken = default)
     {
@@ -217,7 +271,7 @@ public sealed class UserService(IServiceScopeFactory scopes, AuditLog audit, ICh
             return null;
         }
 
-        if (Enum.TryParse<ActorRole>(role, ignoreCase: true, out var parsed) && !int.TryParse(role, out _) && UserRoles.People.Contains(parsed))
+        if (UserRoles.Parse(role) is { } parsed)
         {
             return parsed;
         }

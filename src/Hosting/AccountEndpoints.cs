@@ -29,6 +29,7 @@ public static class AccountEndpoints
         account.MapPost("/signout", SignOutAsync).AllowAnonymous();
         account.MapPost("/password/change", ChangePasswordAsync);
         account.MapPost("/setup/complete", SetupAsync).AllowAnonymous();
+        account.MapSingleSignOn();
         return app;
     }
 

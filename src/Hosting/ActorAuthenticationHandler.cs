@@ -140,7 +140,7 @@ internal sealed class ActorAuthenticationHandler(
 
 public static class ActorClaims
 {
-    /// <summary>Present when the actor is a person signed in with a password (not a key, not the anonymous actor).</summary>
+    /// <summary>Present when the actor is a person signed in, with a password or single sign-on (not a key, not the anonymous actor).</summary>
     public const string SignedIn = "mr:signed-in";
 
     /// <summary>A scoped API key; its models and environments follow as <see cref="ScopeModel"/> and <see cref="ScopeEnvironment"/>.</summary>

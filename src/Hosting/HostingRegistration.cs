@@ -46,7 +46,7 @@ public static class HostingRegistration
     /// <summary>
     /// People who sign in: Identity's cookie (HttpOnly, SameSite=Lax, Secure outside Development, sessions re-checked
     /// against the user's security stamp every <c>Auth:SessionCheckSeconds</c>, so a disable or a role change ends them),
-    /// the sign-in manager, the first Admin's bootstrap.
+    /// the sign-in manager, the first Admin's bootstrap, and single sign-on when <c>Auth:Oidc:Authority</c> is set.
     /// </summary>
     public static IHostApplicationBuilder AddDashboardAccounts(this IHostApplicationBuilder builder)
     {
@@ -54,7 +54,9 @@ public static class HostingRegistration
         new IdentityBuilder(typeof(DashboardUser), builder.Services)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<DashboardClaimsFactory>();
-        new AuthenticationBuilder(builder.Services).AddIdentityCookies();
+        var authentication = new AuthenticationBuilder(builder.Services);
+        authentication.AddIdentityCookies();
+        builder.AddSingleSignOn(authentication);
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "mr.session";

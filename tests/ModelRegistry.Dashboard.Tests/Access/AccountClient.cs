@@ -9,9 +9,15 @@ namespace ModelRegistry.Dashboard.Tests.Access;
 /// A browser's view of the account pages: a client that keeps cookies and does not follow redirects, and fills the
 /// server-rendered forms with their antiforgery token as a browser would.
 /// </summary>
-public sealed partial class AccountClient(DashboardFactory app) : IDisposable
+public sealed partial class AccountClient(HttpClient http) : IDisposable
 {
-    public HttpClient Http { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public AccountClient(DashboardFactory app)
+        : this(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
+    {
+    }
+
+    /// <summary>Keeps cookies and does not follow redirects; relative addresses are the app's.</summary>
+    public HttpClient Http { get; } = http;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -48,7 +48,9 @@ public sealed class SignInTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        Assert.Contains("data-testid=\"login-form\"", await login.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var loginPage = await login.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("data-testid=\"login-form\"", loginPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("sso-form", loginPage, StringComparison.Ordinal); // single sign-on is not configured
     }
 
     [Fact]
