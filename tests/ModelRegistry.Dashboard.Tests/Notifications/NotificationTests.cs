@@ -134,7 +134,7 @@ public sealed class NotificationTests : IAsyncLifetime
         receiver.FailFirst = 3;
         var channel = await ChannelAsync("flaky-hook", receiver.Url);
 
-        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", null, Ct))
+        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", System.Text.Encoding.UTF8, "application/json"), Ct))
         {
             await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
         }
