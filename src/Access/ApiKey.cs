@@ -39,9 +39,7 @@ public sealed class ApiKey
     public string? RevokedBy { get; set; }
 
     internal ActorScope? Scope =>
-        ScopeModels is null && ScopeEnvironments is null ? null : new ActorScope(Split(ScopeModels), Split(ScopeEnvironments));
-
-    private static string[] Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        ScopeModels is null && ScopeEnvironments is null ? null : new ActorScope(NameList.Split(ScopeModels), NameList.Split(ScopeEnvironments));
 }
 
 /// <summary><c>POST /api/v1/api-keys</c>: every field nullable, so the engine names what is missing.</summary>

@@ -51,14 +51,14 @@ public sealed class ApiKeyService(IDbContextFactory<RegistryDbContext> dbFactory
             throw new ConflictException($"An active API key is already named '{name}': revoke it or choose another name.", NameField);
         }
 
-        ActorRole role = default;
-        if (!Enum.TryParse(request.Role, ignoreCase: true, out role) || int.TryParse(request.Role, out _))
+        var role = EnumText.Parse<ActorRole>(request.Role);
+        if (role is null)
         {
             errors.Add(RoleField, $"'role' must be Inference (gateway calls only), Viewer, Automation, Operator or Admin; got '{request.Role}'.");
         }
 
-        var models = Names(request.Scopes?.Models);
-        var environments = Names(request.Scopes?.Environments);
+        var models = NameList.Normalize(request.Scopes?.Models);
+        var environments = NameList.Normalize(request.Scopes?.Environments);
         foreach (var unknown in models.Except(await db.Models.Where(m => models.Contains(m.Name)).Select(m => m.Name).ToListAsync(cancellationToken)))
         {
             errors.Add("scopes.models", $"Model '{unknown}' is not registered.");
@@ -83,9 +83,9 @@ public sealed class ApiKeyService(IDbContextFactory<RegistryDbContext> dbFactory
             Name = name!,
             Prefix = prefix,
             SecretHash = Hash(secret),
-            Role = role,
-            ScopeModels = models.Count == 0 ? null : string.Join(',', models),
-            ScopeEnvironments = environments.Count == 0 ? null : string.Join(',', environments),
+            Role = role!.Value,
+            ScopeModels = NameList.Join(models),
+            ScopeEnvironments = NameList.Join(environments),
             ExpiresAt = expires,
             CreatedAt = now.UtcDateTime,
             CreatedBy = actor.Name,
@@ -165,9 +165,6 @@ public sealed class ApiKeyService(IDbContextFactory<RegistryDbContext> dbFactory
 
         return new Actor($"apikey:{found.Name}", found.Role, found.Scope);
     }
-
-    private static List<string> Names(IReadOnlyList<string>? names) =>
-        [.. (names ?? []).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal)];
 
     private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -26,7 +26,5 @@ public static class UserRoles
 
     /// <summary>A role for a person (Viewer, Operator or Admin) by name, or null.</summary>
     public static ActorRole? Parse(string? name) =>
-        Enum.TryParse<ActorRole>(name, ignoreCase: true, out var role) && !int.TryParse(name, out _) && UserRoles.People.Contains(role)
-            ? role
-            : null;
+        EnumText.Parse<ActorRole>(name) is { } role && People.Contains(role) ? role : null;
 }

@@ -32,9 +32,7 @@ public sealed record ChannelInfo(
     string CreatedBy)
 {
     internal static ChannelInfo From(NotificationChannel c) => new(
-        c.Id, c.Name, c.Kind, c.Url, c.SecretProtected is not null, Split(c.Events), Split(c.Models), Split(c.Environments), c.MinSeverity, c.CreatedAt, c.CreatedBy);
-
-    internal static string[] Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        c.Id, c.Name, c.Kind, c.Url, c.SecretProtected is not null, NameList.Split(c.Events), NameList.Split(c.Models), NameList.Split(c.Environments), c.MinSeverity, c.CreatedAt, c.CreatedBy);
 }
 
 /// <summary>One delivery attempt record as the channel's log shows it.</summary>
@@ -205,8 +203,8 @@ public sealed class ChannelService(
             throw new ConflictException($"A notification channel is already named '{name}'.", "name");
         }
 
-        ChannelKind kind = default;
-        if (!Enum.TryParse(request.Kind, ignoreCase: true, out kind) || int.TryParse(request.Kind, out _))
+        var kind = EnumText.Parse<ChannelKind>(request.Kind);
+        if (kind is null)
         {
             errors.Add("kind", $"'kind' must be 'webhook' or 'slack'; got '{request.Kind}'.");
         }
@@ -221,19 +219,19 @@ public sealed class ChannelService(
             errors.Add("secret", "'secret' must be 16 to 256 characters (it signs each body with HMAC-SHA256).");
         }
 
-        var events = Names(request.Events);
+        var events = NameList.Normalize(request.Events);
         foreach (var unknown in events.Where(e => !NotificationEvents.All.Contains(e)))
         {
             errors.Add("events", $"'{unknown}' is not an event type: use {string.Join(", ", NotificationEvents.All)}.");
         }
 
-        var models = Names(request.Models);
+        var models = NameList.Normalize(request.Models);
         foreach (var unknown in models.Except(await db.Models.Where(m => models.Contains(m.Name)).Select(m => m.Name).ToListAsync(cancellationToken)))
         {
             errors.Add("models", $"Model '{unknown}' is not registered.");
         }
 
-        var environments = Names(request.Environments);
+        var environments = NameList.Normalize(request.Environments);
         foreach (var unknown in environments.Except(await db.Environments.Where(e => environments.Contains(e.Name)).Select(e => e.Name).ToListAsync(cancellationToken)))
         {
             errors.Add("environments", $"Environment '{unknown}' does not exist.");
@@ -242,11 +240,8 @@ public sealed class ChannelService(
         AlertSeverity? minSeverity = null;
         if (request.MinSeverity is { Length: > 0 } severity)
         {
-            if (Enum.TryParse<AlertSeverity>(severity, ignoreCase: true, out var parsed) && !int.TryParse(severity, out _))
-            {
-                minSeverity = parsed;
-            }
-            else
+            minSeverity = EnumText.Parse<AlertSeverity>(severity);
+            if (minSeverity is null)
             {
                 errors.Add("minSeverity", $"'minSeverity' must be info, warning or critical; got '{severity}'.");
             }
@@ -254,21 +249,17 @@ public sealed class ChannelService(
 
         errors.ThrowIfAny();
         channel.Name = name!;
-        channel.Kind = kind;
+        channel.Kind = kind!.Value;
         channel.Url = request.Url!;
         if (request.Secret is not null || isNew)
         {
             channel.SecretProtected = request.Secret is null ? null : secrets.Protect(request.Secret);
         }
 
-        channel.Events = Join(events);
-        channel.Models = Join(models);
-        channel.Environments = Join(environments);
+        channel.Events = NameList.Join(events);
+        channel.Models = NameList.Join(models);
+        channel.Environments = NameList.Join(environments);
         channel.MinSeverity = minSeverity;
     }
 
-    private static List<string> Names(IReadOnlyList<string>? names) =>
-        [.. (names ?? []).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal)];
-
-    private static string? Join(List<string> names) => names.Count == 0 ? null : string.Join(',', names);
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Core.Workers;
 using ModelRegistry.Dashboard.Persistence;
 
@@ -72,7 +73,7 @@ public sealed partial class NotificationDispatcher(
     /// <summary>Whether a channel wants an event: its type, model and environment filters, and for alerts the minimum severity.</summary>
     internal static bool Matches(NotificationChannel channel, OutboxEvent evt)
     {
-        bool In(string? list, string? value) => list is null || (value is not null && ChannelInfo.Split(list).Contains(value, StringComparer.Ordinal));
+        bool In(string? list, string? value) => list is null || (value is not null && NameList.Split(list).Contains(value, StringComparer.Ordinal));
         return In(channel.Events, evt.Type)
             && In(channel.Models, evt.ModelName)
             && In(channel.Environments, evt.EnvironmentName)

@@ -18,13 +18,7 @@ public sealed partial class MetricsIngest
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(ActorRole.Automation, "post metric aggregates");
         var inputs = batch?.Aggregates;
-        for (var i = 0; actor.Scope is { } scope && i < (inputs?.Count ?? 0); i++)
-        {
-            if (inputs![i] is { } a && scope.Refusal(a.Model, a.Environment) is { } refusal)
-            {
-                throw new ForbiddenException($"{actor.Name} may not post aggregates[{i}] ({a.Environment}/{a.Model}): {refusal} Nothing of the batch was recorded.");
-            }
-        }
+        DemandScope(actor, "aggregates", inputs, a => (a.Model, a.Environment));
 
         if (inputs is not { Count: > 0 and <= MaxAggregatesPerBatch })
         {

@@ -45,17 +45,7 @@ public sealed partial class MetricsIngest(
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(ActorRole.Automation, "post metric events");
-        if (actor.Scope is { } scope && events is not null)
-        {
-            for (var i = 0; i < events.Count; i++)
-            {
-                if (events[i] is { } e && scope.Refusal(e.Model, e.Environment) is { } refusal)
-                {
-                    throw new ForbiddenException($"{actor.Name} may not post events[{i}] ({e.Environment}/{e.Model}): {refusal} Nothing of the batch was recorded.");
-                }
-            }
-        }
-
+        DemandScope(actor, "events", events, e => (e.Model, e.Environment));
         return ValidateAndRecordAsync(events, cancellationToken);
     }
 
@@ -118,6 +108,19 @@ public sealed partial class MetricsIngest(
         finally
         {
             ArrayPool<MetricEvent>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A scoped key's batch must stay inside its scope: the first item outside refuses the whole batch (403).</summary>
+    private static void DemandScope<T>(Actor actor, string list, IReadOnlyList<T?>? items, Func<T, (string? Model, string? Environment)> names)
+        where T : class
+    {
+        for (var i = 0; actor.Scope is { } scope && i < (items?.Count ?? 0); i++)
+        {
+            if (items![i] is { } item && names(item) is var (model, environment) && scope.Refusal(model, environment) is { } refusal)
+            {
+                throw new ForbiddenException($"{actor.Name} may not post {list}[{i}] ({environment}/{model}): {refusal} Nothing of the batch was recorded.");
+            }
         }
     }
 
