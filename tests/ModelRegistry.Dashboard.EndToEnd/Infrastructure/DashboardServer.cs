@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelRegistry.Dashboard.Tests.Infrastructure;
 
 namespace ModelRegistry.Dashboard.EndToEnd.Infrastructure;
 
@@ -28,15 +30,18 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
 
     private readonly IReadOnlyDictionary<string, string> _settings;
 
+    private readonly CapturedLogs? _logs;
+
     /// <param name="settings">Configuration on top of the defaults below (e.g. to switch demo traffic off).</param>
     public DashboardServer(IReadOnlyDictionary<string, string>? settings = null)
-        : this("Development", Development.Concat(settings ?? new Dictionary<string, string>()))
+        : this("Development", Development.Concat(settings ?? new Dictionary<string, string>()), logs: null)
     {
     }
 
-    private DashboardServer(string environment, IEnumerable<KeyValuePair<string, string>> settings)
+    private DashboardServer(string environment, IEnumerable<KeyValuePair<string, string>> settings, CapturedLogs? logs)
     {
         _environment = environment;
+        _logs = logs;
         _settings = settings.GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase);
         Directory.CreateDirectory(Path.GetDirectoryName(_databasePath)!);
         UseKestrel(0);
@@ -51,8 +56,10 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
     /// The app as production runs it: the Production environment (so Secure session cookies, HSTS, the endpoint guard and
     /// the https rule for SSO apply), anonymous access off, the first Admin from <c>Auth:Bootstrap:*</c>, no demo traffic.
     /// </summary>
-    public static DashboardServer InProduction(IReadOnlyDictionary<string, string>? settings = null) =>
-        new("Production", Production.Concat(settings ?? new Dictionary<string, string>()));
+    /// <param name="settings">Configuration on top of the production defaults below.</param>
+    /// <param name="logs">Keeps what the app logs, for a test that reads it (as an operator reads the setup link).</param>
+    public static DashboardServer InProduction(IReadOnlyDictionary<string, string>? settings = null, CapturedLogs? logs = null) =>
+        new("Production", Production.Concat(settings ?? new Dictionary<string, string>()), logs);
 
     private static readonly Dictionary<string, string> Development = new()
     {
@@ -90,6 +97,11 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is { } logs)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
         }
     }
 
