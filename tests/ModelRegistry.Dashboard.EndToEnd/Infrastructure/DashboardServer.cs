@@ -77,9 +77,6 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         ["Auth:ApiKeys:0:Key"] = OperatorKey,
         ["Auth:ApiKeys:0:Role"] = "Operator",
         ["Demo:Traffic:Enabled"] = "false",
-        // The demo's model servers are this app on loopback, which production refuses unless allow-listed.
-        ["Registry:EndpointAllowList:0"] = "localhost",
-        ["Registry:EndpointAllowList:1"] = "127.0.0.1",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
