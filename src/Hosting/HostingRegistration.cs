@@ -27,6 +27,7 @@ public static class HostingRegistration
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsEnvironmentCheck>();
         builder.Services.AddAuthentication(ActorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ActorAuthenticationHandler>(ActorAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusedCallerBodies>();
         builder.Services.AddAuthorization(o =>
         {
             // Someone, and not an Inference key (which may only call the gateway, an endpoint that checks for itself).
@@ -97,6 +98,7 @@ public static class HostingRegistration
         app.UseAuthentication();
         app.UseRateLimiter(); // before authorization: callers without a valid key are limited before their 401
         app.UseAuthorization();
+        app.Use(RefusedCallerBodies.RefuseBelowMinimumRoleAsync);
         app.UseAntiforgery();
         return app;
     }
