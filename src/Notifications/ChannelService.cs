@@ -50,12 +50,14 @@ public sealed record DeliveryInfo(
     DateTime? DeliveredAt);
 
 /// <summary>
-/// Notification channels (Admin): validated whole (nothing is stored from a bad request), the secret encrypted at rest,
+/// Notification channels (Admin): validated whole (nothing is stored from a bad request; the URL by the same SSRF rules
+/// as version endpoints), the secret encrypted at rest,
 /// audited. A test event goes through the outbox like any other; deliveries can be listed and a dead one retried.
 /// </summary>
 public sealed class ChannelService(
     IDbContextFactory<RegistryDbContext> dbFactory,
     ISecretProtector secrets,
+    Registry.EndpointGuard endpoints,
     AuditLog audit,
     Live.IChangeNotifier notifier,
     TimeProvider clock)
@@ -212,6 +214,10 @@ public sealed class ChannelService(
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || request.Url!.Length > 2000)
         {
             errors.Add("url", "'url' must be an absolute http or https URL (at most 2000 characters).");
+        }
+        else if (endpoints.RegistrationProblem(request.Url, "url") is { } forbidden)
+        {
+            errors.Add("url", forbidden);
         }
 
         if (request.Secret is { } secret && (secret.Length < 16 || secret.Length > 256))
