@@ -35,7 +35,13 @@ public static class NotificationsRegistration
         // Receivers are dialled like version endpoints: through the SSRF guard, redirects not followed.
         services.AddEndpointGuard(configuration);
         services.AddHttpClient(NotificationDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<EndpointGuard>().GuardedHandler());
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<EndpointGuard>().GuardedHandler())
+            .RemoveAllLoggers() // a Slack webhook's URL is itself a credential: no request logging with URLs
+            .AddResilienceHandler(DeliveryPipeline.Name, (pipeline, context) =>
+            {
+                context.EnableReloads<NotificationOptions>();
+                DeliveryPipeline.Configure(pipeline, context.GetOptions<NotificationOptions>());
+            });
         return services;
     }
 }
