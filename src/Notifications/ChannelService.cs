@@ -159,14 +159,27 @@ public sealed class ChannelService(
         actor.Demand(ActorRole.Admin, "read notification deliveries");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await FindAsync(db, id, cancellationToken);
-        return await (
-            from d in db.NotificationDeliveries.AsNoTracking()
-            join e in db.OutboxEvents.AsNoTracking() on d.OutboxEventId equals e.Id
-            where d.ChannelId == id
-            orderby d.Id descending
-            select new DeliveryInfo(d.Id, e.EventId, e.Type, e.OccurredAt, d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt))
-            .Take(200).ToListAsync(cancellationToken);
+        return [.. (await Deliveries(db, db.NotificationDeliveries.Where(d => d.ChannelId == id).OrderByDescending(d => d.Id).Take(200)).ToListAsync(cancellationToken))
+            .Select(d => d.Info).OrderByDescending(d => d.Id)];
     }
+
+    /// <summary>Each channel's latest delivery (the channel list's "last delivery" column), by channel id.</summary>
+    public async Task<IReadOnlyDictionary<long, DeliveryInfo>> LastDeliveriesAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(ActorRole.Admin, "read notification deliveries");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var latest = db.NotificationDeliveries.GroupBy(d => d.ChannelId).Select(g => g.Max(d => d.Id));
+        var deliveries = await Deliveries(db, db.NotificationDeliveries.Where(d => latest.Contains(d.Id))).ToListAsync(cancellationToken);
+        return deliveries.ToDictionary(d => d.ChannelId, d => d.Info);
+    }
+
+    private static IQueryable<ChannelDelivery> Deliveries(RegistryDbContext db, IQueryable<NotificationDelivery> deliveries) =>
+        from d in deliveries.AsNoTracking()
+        join e in db.OutboxEvents.AsNoTracking() on d.OutboxEventId equals e.Id
+        select new ChannelDelivery(d.ChannelId, new DeliveryInfo(d.Id, e.EventId, e.Type, e.OccurredAt, d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt));
+
+    private sealed record ChannelDelivery(long ChannelId, DeliveryInfo Info);
 
     /// <summary>Puts a dead delivery back in line, now.</summary>
     public async Task RetryAsync(Actor actor, long channelId, long deliveryId, CancellationToken cancellationToken = default)

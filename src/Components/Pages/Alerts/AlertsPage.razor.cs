@@ -2,24 +2,32 @@ using Microsoft.AspNetCore.Components;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Components.Dialogs;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
 using MudBlazor;
 
 namespace ModelRegistry.Dashboard.Components.Pages.Alerts;
 
-/// <summary>Firing, acknowledged and resolved alerts, and the rules editor; follows every alert change live.</summary>
+/// <summary>
+/// Firing, acknowledged and resolved alerts — each linked to its version's metrics and, while a deployment of that version
+/// is in flight, to the deployment with a "Roll back" — and the rules editor; follows every alert and deployment change live.
+/// </summary>
 public sealed partial class AlertsPage
 {
     private IReadOnlyList<AlertInfo> _open = [];
     private IReadOnlyList<AlertInfo> _resolved = [];
     private IReadOnlyList<AlertRuleInfo> _rules = [];
+    private IReadOnlyList<DeploymentSummary> _active = [];
 
     [Inject]
     public required AlertService Alerts { get; init; }
 
     [Inject]
     public required AlertRuleService Rules { get; init; }
+
+    [Inject]
+    public required DeploymentService Deployments { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -32,7 +40,7 @@ public sealed partial class AlertsPage
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
-    protected override bool IsRelevant(Change change) => change.Kind is ChangeKind.AlertChanged or ChangeKind.AlertRuleChanged;
+    protected override bool IsRelevant(Change change) => change.Kind is ChangeKind.AlertChanged or ChangeKind.AlertRuleChanged or ChangeKind.DeploymentChanged;
 
     protected override Task OnChangesAsync(IReadOnlyList<Change> changes) => LoadAsync();
 
@@ -43,6 +51,7 @@ public sealed partial class AlertsPage
         _open = [.. firing.Items, .. acknowledged.Items];
         _resolved = (await Alerts.ListAsync(AlertState.Resolved, pageSize: 100)).Items;
         _rules = await Rules.ListAsync();
+        _active = [.. (await Deployments.ListAsync(new DeploymentQuery())).Where(d => d.Status.IsActive())];
     }
 
     private int Count(AlertState state) => _open.Count(a => a.State == state);
@@ -55,6 +64,16 @@ public sealed partial class AlertsPage
         var dialog = await Dialogs.ShowAsync<AcknowledgeAlertDialog>("Acknowledge alert", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false })
         {
+            await LoadAsync();
+        }
+    }
+
+    /// <summary>The operator who arrived from an alert rolls back the deployment of the alerting version (reason required).</summary>
+    private async Task RollBackAsync(DeploymentSummary deployment)
+    {
+        if (await RollbackDialog.ShowAsync(Dialogs, await Deployments.GetAsync(deployment.Id)))
+        {
+            Snackbar.Add($"Deployment #{deployment.Id} rolled back.", Severity.Warning);
             await LoadAsync();
         }
     }
