@@ -50,9 +50,10 @@ public sealed partial class NotificationsPage
 
     protected override Task OnChangesAsync(IReadOnlyList<Change> changes) => LoadAsync();
 
-    private static string Filters(ChannelInfo channel)
+    /// <summary>A channel's scopes beyond its event types: models, environments, the least alert severity.</summary>
+    private static List<string> Scopes(ChannelInfo channel)
     {
-        var parts = new List<string> { channel.Events.Count == 0 ? "every event" : string.Join(", ", channel.Events) };
+        var parts = new List<string>();
         if (channel.Models.Count > 0)
         {
             parts.Add("models " + string.Join(", ", channel.Models));
@@ -68,7 +69,7 @@ public sealed partial class NotificationsPage
             parts.Add($"alerts from {severity.ToString().ToLowerInvariant()}");
         }
 
-        return string.Join(" · ", parts);
+        return parts;
     }
 
     private static string Answer(DeliveryInfo delivery) =>
