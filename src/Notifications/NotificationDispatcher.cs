@@ -144,6 +144,41 @@ public sealed partial class NotificationDispatcher(
 #pragma warning restore CA1031
         {
             LogAttemptFailed(logger, deliveryId, e);
+            await PostponeAsync(deliveryId, e, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// A delivery that could not even be attempted (its secret unreadable, say) counts an attempt and waits the longest
+    /// delay, instead of being picked up again on every pass; it is dead after <c>MaxAttempts</c> like any other.
+    /// </summary>
+    private async Task PostponeAsync(long deliveryId, Exception failure, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var settings = options.CurrentValue;
+            await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+            var delivery = await db.NotificationDeliveries.FirstAsync(d => d.Id == deliveryId, stoppingToken);
+            if (delivery.Status != DeliveryStatus.Pending)
+            {
+                return;
+            }
+
+            var now = Host.Clock.GetUtcNow().UtcDateTime;
+            delivery.Attempts++;
+            delivery.LastAttemptAt = now;
+            delivery.LastStatusCode = null;
+            delivery.LastError = $"not sent: {failure.GetType().Name}";
+            var dead = delivery.Attempts >= settings.MaxAttempts;
+            delivery.Status = dead ? DeliveryStatus.Dead : DeliveryStatus.Pending;
+            delivery.NextAttemptAt = dead ? null : now + TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds);
+            await db.SaveChangesAsync(stoppingToken);
+        }
+#pragma warning disable CA1031 // the database itself may be away: the delivery stays pending and is tried on a later pass
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogAttemptFailed(logger, deliveryId, e);
         }
     }
 

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ModelRegistry.Dashboard.Notifications;
+using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Tests.Infrastructure;
 
 namespace ModelRegistry.Dashboard.Tests.Notifications;
@@ -74,6 +77,30 @@ public sealed class NotificationRetryTests : IAsyncLifetime
         Assert.Equal(1, delivered.GetProperty("attempts").GetInt32());
         Assert.Equal(4, _receiver.Requests.Count);
         Assert.Single(_receiver.Requests.Select(r => r.Headers["X-Event-Id"]).Distinct());
+    }
+
+    [Fact]
+    public async Task A_delivery_that_cannot_be_sent_counts_its_attempts_and_dies_instead_of_spinning()
+    {
+        long channel;
+        await using (var db = await _app.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContextAsync(Ct))
+        {
+            // A secret no key of this ring can read (e.g. a key ring lost): the body cannot be signed.
+            var stored = new NotificationChannel { Name = "unreadable", Url = _receiver.Url, SecretProtected = "not-a-protected-payload", CreatedBy = "test", UpdatedBy = "test" };
+            db.NotificationChannels.Add(stored);
+            await db.SaveChangesAsync(Ct);
+            channel = stored.Id;
+        }
+
+        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", Encoding.UTF8, "application/json"), Ct))
+        {
+            await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        }
+
+        var dead = await DeliveryAsync(channel, "dead", []);
+        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.StartsWith("not sent: ", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_receiver.Requests);
     }
 
     private async Task<JsonElement> DeliveryAsync(long channel, string status, List<JsonElement> seen)
