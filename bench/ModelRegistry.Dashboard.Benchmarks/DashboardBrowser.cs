@@ -138,6 +138,19 @@ internal sealed partial class DashboardBrowser : IAsyncDisposable
             }
 
             html.Append("</body></html>");
+
+            // The app forbids being framed (frame-ancestors 'none', X-Frame-Options: DENY); the driver's frames are its own
+            // device to open many circuits cheaply, so it takes those two off the app's page in this browser only.
+            await page.RouteAsync(new Uri(_app, path).ToString(), async route =>
+            {
+                var response = await route.FetchAsync();
+                var headers = response.Headers
+                    .Where(h => !h.Key.Equals("x-frame-options", StringComparison.OrdinalIgnoreCase))
+                    .ToDictionary(h => h.Key, h => h.Key.Equals("content-security-policy", StringComparison.OrdinalIgnoreCase)
+                        ? h.Value.Replace("frame-ancestors 'none'", "frame-ancestors 'self'", StringComparison.Ordinal)
+                        : h.Value);
+                await route.FulfillAsync(new RouteFulfillOptions { Response = response, Headers = headers });
+            });
             await page.RouteAsync(host, route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = html.ToString() }));
             await page.GotoAsync(host, Navigation);
         }

@@ -26,7 +26,12 @@ internal static class DashboardLoadDriver
             await AppProcess.PublishAsync(published);
         }
 
-        await using var app = await AppProcess.StartAsync(published, options.Port, new Dictionary<string, string>());
+        // The dashboards are opened without signing in: the anonymous actor, as a Viewer (Production's default is no anonymous access).
+        await using var app = await AppProcess.StartAsync(published, options.Port, new Dictionary<string, string>
+        {
+            ["Auth:Anonymous:Enabled"] = "true",
+            ["Auth:Anonymous:Role"] = "Viewer",
+        });
         Console.WriteLine($"App pid {app.Pid} at {app.Address}; machine: {Environment.ProcessorCount} cores, load {LoadAverage()}");
         await using var browser = await DashboardBrowser.LaunchAsync(app.Address);
         try

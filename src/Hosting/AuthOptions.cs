@@ -98,6 +98,13 @@ public sealed class OidcOptions
     /// <summary>The provider's name on the button ("Sign in with …").</summary>
     public string DisplayName { get; set; } = "SSO";
 
+    /// <summary>
+    /// Lets a provider on this machine be reached over plain http outside Development (metadata, keys and the code
+    /// exchange unencrypted): for a provider started beside the app, such as the browser tests' own. Refused at start
+    /// unless <see cref="Authority"/> is a loopback address; never for a provider across a network.
+    /// </summary>
+    public bool AllowHttpOnLoopback { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 
     internal IEnumerable<ValidationResult> Validate()
@@ -110,6 +117,13 @@ public sealed class OidcOptions
         if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority) || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
         {
             yield return new ValidationResult($"{Prefix}Authority must be the provider's absolute https URL (its issuer).", [$"{Prefix}Authority"]);
+        }
+
+        if (AllowHttpOnLoopback && authority is { IsLoopback: false })
+        {
+            yield return new ValidationResult(
+                $"{Prefix}AllowHttpOnLoopback is only for a provider on this machine, but {Prefix}Authority is '{Authority}': reach it over https and remove the setting.",
+                [$"{Prefix}AllowHttpOnLoopback"]);
         }
 
         if (string.IsNullOrWhiteSpace(ClientId))
@@ -178,10 +192,12 @@ internal sealed class AuthOptionsEnvironmentCheck(Microsoft.Extensions.Hosting.I
         }
 
         if (options.Oidc.Enabled && Uri.TryCreate(options.Oidc.Authority, UriKind.Absolute, out var authority) && authority.Scheme != Uri.UriSchemeHttps
+            && !(options.Oidc.AllowHttpOnLoopback && authority.IsLoopback)
             && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
         {
             return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
-                $"Auth:Oidc:Authority is '{options.Oidc.Authority}': outside Development the provider must be reached over https.");
+                $"Auth:Oidc:Authority is '{options.Oidc.Authority}': outside Development the provider must be reached over https "
+                + "(Auth:Oidc:AllowHttpOnLoopback=true admits only a provider on this machine).");
         }
 
         return Microsoft.Extensions.Options.ValidateOptionsResult.Success;

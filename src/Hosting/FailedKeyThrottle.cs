@@ -36,13 +36,12 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
         }
 
         var address = ApiRateLimiting.ClientAddress(context);
-        using (var left = _attempts.AttemptAcquire(address, permitCount: 0))
+        // Asked as "is one whole attempt left?": the token bucket refills continuously, so a probe for zero permits
+        // succeeds on any fraction of a token and would let every wrong key through once the budget is spent.
+        if (_attempts.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
         {
-            if (!left.IsAcquired)
-            {
-                await RejectAsync(context, left);
-                return;
-            }
+            await RejectAsync(context);
+            return;
         }
 
         // Counted before the request goes on, so the attempt is spent by the time its 401 reaches the caller. The
@@ -60,9 +59,10 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
     private static bool PresentsKey(HttpRequest request) =>
         request.Headers.ContainsKey(AuthOptions.ApiKeyHeader) || request.Headers.Authorization.Count > 0;
 
-    private Task RejectAsync(HttpContext context, RateLimitLease lease)
+    private Task RejectAsync(HttpContext context)
     {
-        var retryAfter = context.SetRetryAfter(lease, (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute));
+        var retryAfter = (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute);
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many wrong API keys",
             $"Too many requests from this address presented a key that matches none; retry after {retryAfter} s with a valid key.");
     }

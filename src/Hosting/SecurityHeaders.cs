@@ -39,9 +39,9 @@ public static class SecurityHeaders
     /// The policy for one response. <paramref name="formTargets"/> are origins besides this one that a form may lead to
     /// (a single sign-on provider's, from <c>Auth:Oidc:Authority</c>, when configured).
     /// </summary>
-    public static string ContentSecurityPolicy(string nonce, string formTargets, bool apiReference = false) =>
+    public static string ContentSecurityPolicy(string? nonce, string formTargets, bool apiReference = false) =>
         "default-src 'self'; " +
-        (apiReference ? "script-src 'self' 'unsafe-inline'; " : $"script-src 'self' 'nonce-{nonce}'; ") +
+        (apiReference ? "script-src 'self' 'unsafe-inline'; " : nonce is null ? "script-src 'self'; " : $"script-src 'self' 'nonce-{nonce}'; ") +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data:; " +
         "font-src 'self' data:; " +
@@ -51,6 +51,10 @@ public static class SecurityHeaders
         $"form-action 'self'{formTargets}; " +
         "frame-ancestors 'none'";
 
+    /// <summary>An HTML answer, or one whose type is not known yet: it may carry inline script that needs the nonce.</summary>
+    private static bool IsPage(HttpResponse response) =>
+        response.ContentType is not { } type || type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Sets the headers just before each response starts, so error pages written after a failure carry them too.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
@@ -58,18 +62,24 @@ public static class SecurityHeaders
         var formTargets = Uri.TryCreate(configuration["Auth:Oidc:Authority"], UriKind.Absolute, out var authority)
             ? " " + authority.GetLeftPart(UriPartial.Authority)
             : "";
+        // Answers that are not pages (the API's JSON, the gateway's completions and streams, /metrics) run no script:
+        // they get one policy built here, without a nonce, so the gateway's hot path neither draws random bytes nor
+        // builds the policy per request.
+        var notAPage = ContentSecurityPolicy(nonce: null, formTargets);
         return app.Use((context, next) =>
         {
             context.Response.OnStarting(static state =>
             {
-                var (http, targets) = ((HttpContext, string))state;
+                var (http, targets, fixedPolicy) = ((HttpContext, string, string))state;
                 var headers = http.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy(http.CspNonce(), targets, http.Request.Path.StartsWithSegments(ApiReferencePath));
+                headers.ContentSecurityPolicy = IsPage(http.Response) || http.Items.ContainsKey(NonceKey)
+                    ? ContentSecurityPolicy(http.CspNonce(), targets, http.Request.Path.StartsWithSegments(ApiReferencePath))
+                    : fixedPolicy;
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 return Task.CompletedTask;
-            }, (context, formTargets));
+            }, (context, formTargets, notAPage));
             return next(context);
         });
     }

@@ -42,7 +42,8 @@ public static class SingleSignOn
             o.ClientSecret = string.IsNullOrEmpty(oidc.ClientSecret) ? null : oidc.ClientSecret;
             o.ResponseType = "code";
             o.UsePkce = true;
-            o.RequireHttpsMetadata = !development;
+            // Outside Development only an explicitly allowed provider on loopback (checked at start) may be plain http.
+            o.RequireHttpsMetadata = !development && !oidc.AllowHttpOnLoopback;
             o.MapInboundClaims = false; // claims keep the provider's names, so RoleClaim is what the provider calls it
             o.GetClaimsFromUserInfoEndpoint = false;
             o.Scope.Clear();

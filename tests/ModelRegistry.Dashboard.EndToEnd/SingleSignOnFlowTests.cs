@@ -8,8 +8,9 @@ using static Microsoft.Playwright.Assertions;
 namespace ModelRegistry.Dashboard.EndToEnd;
 
 /// <summary>
-/// Issue 12, single sign-on in the browser with anonymous access off: "Sign in with SSO" goes to a real OpenID Connect
-/// provider started by the test, the person signs in there, and comes back signed in with the role their group maps to.
+/// Issue 12, single sign-on in the browser with the app in production mode (anonymous access off, Secure cookies, the
+/// OpenID Connect handler's production defaults): "Sign in with SSO" goes to a real OpenID Connect provider started by
+/// the test, the person signs in there, and comes back signed in with the role their group maps to.
 /// </summary>
 public sealed class SingleSignOnFlowTests : IAsyncLifetime
 {
@@ -22,13 +23,11 @@ public sealed class SingleSignOnFlowTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _provider = await TestOidcProvider.StartAsync();
-        _server = new DashboardServer(new Dictionary<string, string>
+        _server = DashboardServer.InProduction(new Dictionary<string, string>
         {
-            ["Demo:Traffic:Enabled"] = "false",
-            ["Auth:Anonymous:Enabled"] = "false",
-            ["Auth:Bootstrap:Email"] = "admin@example.com",
-            ["Auth:Bootstrap:Password"] = "a long enough passphrase",
             ["Auth:Oidc:Authority"] = _provider.Authority,
+            // The test's provider listens on plain http on loopback: production admits that only when told so.
+            ["Auth:Oidc:AllowHttpOnLoopback"] = "true",
             ["Auth:Oidc:ClientId"] = TestOidcProvider.ClientId,
             ["Auth:Oidc:ClientSecret"] = TestOidcProvider.ClientSecret,
             ["Auth:Oidc:DisplayName"] = "Test provider",

@@ -45,6 +45,22 @@ public sealed class Browser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// Opens <paramref name="url"/> as a stranger in a fresh context, checks it is sent to the sign-in form, and signs in
+    /// there; returns the page on its way back to <paramref name="url"/> (the caller waits for what it expects).
+    /// </summary>
+    public async Task<IPage> SignInAsync(string url, string email, string password)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?returnUrl="));
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        return page;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Chromium.DisposeAsync();

@@ -61,6 +61,7 @@ public sealed class SingleSignOnSettingsTests
     [InlineData("Auth:Oidc:RoleMap:sre", "Automation")]
     [InlineData("Auth:Oidc:Scope", "profile email")]
     [InlineData("Auth:Oidc:Authority", "http://login.example.com")]
+    [InlineData("Auth:Oidc:Authority", "http://localhost:5001")]
     public void Bad_settings_are_refused_naming_the_setting(string key, string value)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Bind("Production", [.. Valid, (key, value)]));
@@ -80,6 +81,27 @@ public sealed class SingleSignOnSettingsTests
     public void A_local_http_provider_is_fine_in_development()
     {
         Assert.True(Bind("Development", [.. Valid, ("Auth:Oidc:Authority", "http://localhost:5001")]).Oidc.Enabled);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5001")]
+    [InlineData("http://127.0.0.1:5001")]
+    public void Outside_development_a_provider_on_loopback_may_be_plain_http_only_when_explicitly_allowed(string authority)
+    {
+        var options = Bind("Production", [.. Valid, ("Auth:Oidc:Authority", authority), ("Auth:Oidc:AllowHttpOnLoopback", "true")]);
+
+        Assert.True(options.Oidc.AllowHttpOnLoopback);
+    }
+
+    [Theory]
+    [InlineData("http://login.example.com")]
+    [InlineData("https://login.example.com")]
+    public void Allowing_http_for_a_provider_across_the_network_is_refused(string authority)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            Bind("Production", [.. Valid, ("Auth:Oidc:Authority", authority), ("Auth:Oidc:AllowHttpOnLoopback", "true")]));
+
+        Assert.Contains("Auth:Oidc:AllowHttpOnLoopback", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -56,6 +56,24 @@ public sealed partial class SecurityHeadersTests(DashboardFactory factory) : ICl
         Assert.All(inline, script => Assert.Contains($"nonce=\"{nonce}\"", script, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Answers_that_are_not_pages_get_the_policy_without_a_nonce_and_pages_always_get_one()
+    {
+        using var client = factory.CreateClient();
+
+        using var json = await client.GetAsync("/api/v1/environments", Ct);
+        using var metrics = await client.GetAsync("/metrics", Ct);
+        using var page = await client.GetAsync("/", Ct);
+
+        Assert.All([json, metrics], response =>
+        {
+            AssertHardened(response);
+            Assert.Contains("script-src 'self';", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+            Assert.Empty(Nonce(response));
+        });
+        Assert.NotEmpty(Nonce(page));
+    }
+
     private static void AssertHardened(HttpResponseMessage response)
     {
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));

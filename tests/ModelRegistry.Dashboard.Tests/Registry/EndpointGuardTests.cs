@@ -49,6 +49,21 @@ public sealed class EndpointGuardTests
     }
 
     [Fact]
+    public async Task In_production_the_demo_seeds_its_own_local_backends_and_other_local_hosts_stay_refused()
+    {
+        // Before: the guard refused the demo's http://localhost:5180/demo-backends endpoints and the start failed.
+        await using var factory = new ProductionDashboardFactory(new Dictionary<string, string> { ["Demo:Enabled"] = "true" });
+        using var client = factory.CreateApiKeyClient();
+
+        Assert.True((await DatabaseCounts.ReadAsync(factory)).Models >= 3, "the demo catalogue was not seeded in Production");
+        await Seed.ModelAsync(client, "support-chat-x");
+        using var refused = await client.PostAsJsonAsync("/api/v1/models/support-chat-x/versions", new { version = "1.0.0", endpoint = "http://127.0.0.2:5180/" }, Ct);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "endpoint");
+        using var metadata = await client.PostAsJsonAsync("/api/v1/models/support-chat-x/versions", new { version = "1.0.0", endpoint = "http://169.254.169.254/" }, Ct);
+        await metadata.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "endpoint");
+    }
+
+    [Fact]
     public async Task In_production_ordinary_and_allow_listed_hosts_are_registered()
     {
         await using var factory = new ProductionDashboardFactory(new Dictionary<string, string>

@@ -19,6 +19,7 @@ public sealed partial class AlertsPage
     private IReadOnlyList<AlertInfo> _resolved = [];
     private IReadOnlyList<AlertRuleInfo> _rules = [];
     private IReadOnlyList<DeploymentSummary> _active = [];
+    private bool _canOperate; // a Viewer gets the page without the buttons the engine would refuse them
 
     [Inject]
     public required AlertService Alerts { get; init; }
@@ -38,7 +39,11 @@ public sealed partial class AlertsPage
     [Inject]
     public required CurrentActor CurrentActor { get; init; }
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _canOperate = (await CurrentActor.GetAsync()).Can(ActorRole.Operator);
+        await LoadAsync();
+    }
 
     protected override bool IsRelevant(Change change) => change.Kind is ChangeKind.AlertChanged or ChangeKind.AlertRuleChanged or ChangeKind.DeploymentChanged;
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ModelRegistry.Dashboard.Components.Dialogs;
+using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
 using ModelRegistry.Dashboard.Registry;
 using MudBlazor;
@@ -14,6 +16,7 @@ public sealed partial class Catalogue
     private string? _tag;
     private string? _tagFromQuery;
     private string? _owner;
+    private bool _canRegister; // a Viewer gets the catalogue without the button the engine would refuse them
     private IReadOnlyList<string> _tags = [];
     private IReadOnlyList<string> _owners = [];
 
@@ -33,7 +36,14 @@ public sealed partial class Catalogue
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
-    protected override Task OnInitializedAsync() => LoadFacetsAsync();
+    [Inject]
+    public required CurrentActor CurrentActor { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        _canRegister = (await CurrentActor.GetAsync()).Can(ActorRole.Automation);
+        await LoadFacetsAsync();
+    }
 
     protected override Task OnParametersSetAsync()
     {

@@ -22,6 +22,7 @@ public sealed partial class ModelDetail
     private bool _notFound;
     private List<BreadcrumbItem> _breadcrumbs = [];
     private SparklineGroup? _sparklines;
+    private Actor? _actor;
 
     [Parameter]
     public required string Name { get; set; }
@@ -53,8 +54,14 @@ public sealed partial class ModelDetail
         _sparklines = SparklineGroup.Start(Feed, InvokeAsync, DispatchExceptionAsync);
     }
 
+    // A Viewer gets the page without the buttons the engine would refuse them.
+    private bool CanRegister => _actor?.Can(ActorRole.Automation) ?? false;
+
+    private bool CanOperate => _actor?.Can(ActorRole.Operator) ?? false;
+
     protected override async Task OnParametersSetAsync()
     {
+        _actor ??= await CurrentActor.GetAsync();
         _breadcrumbs = [new("Models", "/models"), new(Name, null, disabled: true)];
         await LoadAsync();
     }
