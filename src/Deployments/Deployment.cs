@@ -254,7 +254,7 @@ public sealed class Deployment
     /// <summary>Ends the deployment: it stops being active. Rolled back needs a decided rollback; succeeded needs progress.</summary>
     public void Finish(DeploymentStatus outcome, DateTime now)
     {
-        if (outcome is DeploymentStatus.Pending or DeploymentStatus.HealthChecking or DeploymentStatus.Progressing or DeploymentStatus.Paused)
+        if (outcome.IsActive())
         {
             throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A deployment finishes as succeeded, rolled back, failed or aborted.");
         }

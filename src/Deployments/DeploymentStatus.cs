@@ -12,3 +12,10 @@ public enum DeploymentStatus
     Failed,
     Aborted,
 }
+
+public static class DeploymentStatuses
+{
+    /// <summary>Still in flight: it holds its route and can be paused, promoted or rolled back.</summary>
+    public static bool IsActive(this DeploymentStatus status) =>
+        status is DeploymentStatus.Pending or DeploymentStatus.HealthChecking or DeploymentStatus.Progressing or DeploymentStatus.Paused;
+}

@@ -37,7 +37,7 @@ public static class HealthRegistration
         // Each probe has its own deadline (Health:TimeoutSeconds); the client's own timeout must not cut in first.
         services.AddEndpointGuard(configuration);
         services.AddHttpClient(HealthProber.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(provider => ProbeHandler(provider.GetRequiredService<EndpointGuard>()))
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<EndpointGuard>().GuardedHandler())
             .RemoveAllLoggers();
         services.AddSingleton<HealthProber>();
         services.AddSingleton<HealthRegistry>();
@@ -46,16 +46,4 @@ public static class HealthRegistration
         services.AddSupervisedWorkers();
         return services;
     }
-
-    /// <summary>
-    /// A probe reads the answer of the endpoint itself: a redirect is that answer (a 3xx counts as a failed probe), never
-    /// followed — it could point anywhere, the metadata service included. Outside Development the guard checks every
-    /// address a probe connects to.
-    /// </summary>
-    private static SocketsHttpHandler ProbeHandler(EndpointGuard guard) => new()
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = guard.Enforced ? (context, ct) => guard.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct) : null,
-    };
 }

@@ -2,10 +2,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Access;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Persistence;
 using ModelRegistry.Dashboard.Components;
 using ModelRegistry.Dashboard.Components.Layout;
 using MudBlazor.Services;
@@ -71,7 +75,11 @@ public static class HostingRegistration
         builder.Services.AddOptions<SecurityStampValidatorOptions>()
             .Configure<IOptions<AuthOptions>>((o, auth) => o.ValidationInterval = TimeSpan.FromSeconds(auth.Value.SessionCheckSeconds));
         builder.Services.AddSingleton<FirstAdminSetup>();
-        builder.Services.AddDataProtection();
+        // One application name and one key ring in the database: cookies and channel secrets protected by one instance
+        // are read by every other, wherever each is installed.
+        builder.Services.AddDataProtection().SetApplicationName("ModelRegistry.Dashboard");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbContextFactory<RegistryDbContext>>((o, dbFactory) => o.XmlRepository = new DatabaseKeyRing(dbFactory));
         builder.Services.AddSingleton<Notifications.ISecretProtector, DataProtectionSecrets>();
         builder.Services.AddHostedService<AccountBootstrap>();
         return builder;

@@ -50,12 +50,14 @@ public sealed record DeliveryInfo(
     DateTime? DeliveredAt);
 
 /// <summary>
-/// Notification channels (Admin): validated whole (nothing is stored from a bad request), the secret encrypted at rest,
+/// Notification channels (Admin): validated whole (nothing is stored from a bad request; the URL by the same SSRF rules
+/// as version endpoints), the secret encrypted at rest,
 /// audited. A test event goes through the outbox like any other; deliveries can be listed and a dead one retried.
 /// </summary>
 public sealed class ChannelService(
     IDbContextFactory<RegistryDbContext> dbFactory,
     ISecretProtector secrets,
+    Registry.EndpointGuard endpoints,
     AuditLog audit,
     Live.IChangeNotifier notifier,
     TimeProvider clock)
@@ -157,14 +159,27 @@ public sealed class ChannelService(
         actor.Demand(ActorRole.Admin, "read notification deliveries");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await FindAsync(db, id, cancellationToken);
-        return await (
-            from d in db.NotificationDeliveries.AsNoTracking()
-            join e in db.OutboxEvents.AsNoTracking() on d.OutboxEventId equals e.Id
-            where d.ChannelId == id
-            orderby d.Id descending
-            select new DeliveryInfo(d.Id, e.EventId, e.Type, e.OccurredAt, d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt))
-            .Take(200).ToListAsync(cancellationToken);
+        return [.. (await Deliveries(db, db.NotificationDeliveries.Where(d => d.ChannelId == id).OrderByDescending(d => d.Id).Take(200)).ToListAsync(cancellationToken))
+            .Select(d => d.Info).OrderByDescending(d => d.Id)];
     }
+
+    /// <summary>Each channel's latest delivery (the channel list's "last delivery" column), by channel id.</summary>
+    public async Task<IReadOnlyDictionary<long, DeliveryInfo>> LastDeliveriesAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(ActorRole.Admin, "read notification deliveries");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var latest = db.NotificationDeliveries.GroupBy(d => d.ChannelId).Select(g => g.Max(d => d.Id));
+        var deliveries = await Deliveries(db, db.NotificationDeliveries.Where(d => latest.Contains(d.Id))).ToListAsync(cancellationToken);
+        return deliveries.ToDictionary(d => d.ChannelId, d => d.Info);
+    }
+
+    private static IQueryable<ChannelDelivery> Deliveries(RegistryDbContext db, IQueryable<NotificationDelivery> deliveries) =>
+        from d in deliveries.AsNoTracking()
+        join e in db.OutboxEvents.AsNoTracking() on d.OutboxEventId equals e.Id
+        select new ChannelDelivery(d.ChannelId, new DeliveryInfo(d.Id, e.EventId, e.Type, e.OccurredAt, d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt));
+
+    private sealed record ChannelDelivery(long ChannelId, DeliveryInfo Info);
 
     /// <summary>Puts a dead delivery back in line, now.</summary>
     public async Task RetryAsync(Actor actor, long channelId, long deliveryId, CancellationToken cancellationToken = default)
@@ -212,6 +227,10 @@ public sealed class ChannelService(
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || request.Url!.Length > 2000)
         {
             errors.Add("url", "'url' must be an absolute http or https URL (at most 2000 characters).");
+        }
+        else if (endpoints.RegistrationProblem(request.Url, "url") is { } forbidden)
+        {
+            errors.Add("url", forbidden);
         }
 
         if (request.Secret is { } secret && (secret.Length < 16 || secret.Length > 256))

@@ -11,11 +11,11 @@ namespace ModelRegistry.Dashboard.Notifications;
 
 /// <summary>
 /// Delivers the outbox: each new event becomes one delivery per channel whose filters match, and due deliveries are
-/// sent — at least once, in event order per channel, each attempt bounded by <c>Notifications:AttemptTimeoutSeconds</c>
-/// (and retried briefly within the attempt by the HTTP client's resilience pipeline). A failed attempt is tried again
-/// after an exponentially growing, jittered delay that is stored with the delivery (so a restart keeps the schedule),
-/// until <c>MaxAttempts</c>, when it is dead. Sends are not awaited by the loop: a hanging receiver holds only its own
-/// channel's next delivery, never another channel's, the orchestrator or the alert evaluator.
+/// sent — at least once, in event order per channel, through the client's <see cref="DeliveryPipeline"/> (Polly: a
+/// per-attempt timeout, exponential back-off with jitter, until <c>MaxAttempts</c>, when it is dead). Every attempt is
+/// recorded with the next try the pipeline chose, so a restart resumes from the outbox on the same schedule and count.
+/// Sends are not awaited by the loop: a failing or hanging receiver holds only its own channel, never another channel,
+/// the orchestrator or the alert evaluator.
 /// </summary>
 public sealed partial class NotificationDispatcher(
     WorkerHost host,
@@ -102,58 +102,79 @@ public sealed partial class NotificationDispatcher(
             .ToListAsync(cancellationToken);
         foreach (var delivery in due.Where(d => !busy.Contains(d.ChannelId)).GroupBy(d => d.ChannelId).Select(g => g.First()))
         {
-            _sending[delivery.ChannelId] = Task.Run(() => AttemptAsync(delivery.Id, cancellationToken), CancellationToken.None);
+            _sending[delivery.ChannelId] = Task.Run(() => DeliverAsync(delivery.Id, cancellationToken), CancellationToken.None);
         }
     }
 
-    private async Task AttemptAsync(long deliveryId, CancellationToken stoppingToken)
+    /// <summary>
+    /// Sends one delivery through the client's <see cref="DeliveryPipeline"/>, which retries it with back-off until it
+    /// is delivered or has had <c>MaxAttempts</c>; every attempt is recorded as it ends.
+    /// </summary>
+    private async Task DeliverAsync(long deliveryId, CancellationToken stoppingToken)
     {
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
-            var delivery = await db.NotificationDeliveries.FirstAsync(d => d.Id == deliveryId, stoppingToken);
-            var evt = await db.OutboxEvents.AsNoTracking().FirstAsync(e => e.Id == delivery.OutboxEventId, stoppingToken);
-            var channel = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, stoppingToken);
-            var settings = options.CurrentValue;
-            var now = Host.Clock.GetUtcNow().UtcDateTime;
-            delivery.Attempts++;
-            delivery.LastAttemptAt = now;
+            NotificationChannel? channel;
+            OutboxEvent evt;
+            int attemptsBefore;
+            await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+            {
+                var delivery = await db.NotificationDeliveries.AsNoTracking().FirstAsync(d => d.Id == deliveryId, stoppingToken);
+                evt = await db.OutboxEvents.AsNoTracking().FirstAsync(e => e.Id == delivery.OutboxEventId, stoppingToken);
+                channel = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, stoppingToken);
+                attemptsBefore = delivery.Attempts;
+            }
+
             if (channel is null)
             {
-                delivery.Status = DeliveryStatus.Dead;
-                delivery.LastError = "the channel was deleted";
-                await db.SaveChangesAsync(stoppingToken);
+                await RecordAsync(deliveryId, null, "the channel was deleted", retryIn: null, dead: true, stoppingToken);
                 return;
             }
 
-            var (status, error) = await SendAsync(channel, evt, settings, stoppingToken);
-            delivery.LastStatusCode = status;
-            delivery.LastError = error is { Length: > 2000 } ? error[..2000] : error;
-            if (error is null && status is >= 200 and < 300)
-            {
-                delivery.Status = DeliveryStatus.Delivered;
-                delivery.DeliveredAt = Host.Clock.GetUtcNow().UtcDateTime;
-                delivery.NextAttemptAt = null;
-            }
-            else if (delivery.Attempts >= settings.MaxAttempts)
-            {
-                delivery.Status = DeliveryStatus.Dead;
-                delivery.NextAttemptAt = null;
-                LogDead(logger, evt.EventId, channel.Name, delivery.Attempts, error ?? $"HTTP {status}");
-            }
-            else
-            {
-                delivery.NextAttemptAt = Host.Clock.GetUtcNow().UtcDateTime + RetryDelay(delivery.Attempts, settings);
-            }
-
-            await db.SaveChangesAsync(stoppingToken);
-            notifier.Publish(new Live.Change(Live.ChangeKind.NotificationChanged, Detail: channel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var round = new DeliveryRound(attemptsBefore, (status, error, delay) => new ValueTask(RecordAsync(deliveryId, channel, evt, status, error, delay, stoppingToken)));
+            var (finalStatus, finalError) = await SendAsync(channel, evt, round, stoppingToken);
+            await RecordAsync(deliveryId, channel, evt, finalStatus, finalError, retryIn: null, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the delivery stays pending and is attempted again after the restart.
+            // Stopping: the delivery stays pending (its next try stored) and is attempted again after the restart.
         }
 #pragma warning disable CA1031 // one delivery's failure (e.g. the database briefly away) must not end the others; it is retried
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogAttemptFailed(logger, deliveryId, e);
+            await PostponeAsync(deliveryId, e, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// A delivery that could not even be attempted (its secret unreadable, say) counts an attempt and waits the longest
+    /// delay, instead of being picked up again on every pass; it is dead after <c>MaxAttempts</c> like any other.
+    /// </summary>
+    private async Task PostponeAsync(long deliveryId, Exception failure, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var settings = options.CurrentValue;
+            await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+            var delivery = await db.NotificationDeliveries.FirstAsync(d => d.Id == deliveryId, stoppingToken);
+            if (delivery.Status != DeliveryStatus.Pending)
+            {
+                return;
+            }
+
+            var now = Host.Clock.GetUtcNow().UtcDateTime;
+            delivery.Attempts++;
+            delivery.LastAttemptAt = now;
+            delivery.LastStatusCode = null;
+            delivery.LastError = $"not sent: {failure.GetType().Name}";
+            var dead = delivery.Attempts >= settings.MaxAttempts;
+            delivery.Status = dead ? DeliveryStatus.Dead : DeliveryStatus.Pending;
+            delivery.NextAttemptAt = dead ? null : now + TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds);
+            await db.SaveChangesAsync(stoppingToken);
+        }
+#pragma warning disable CA1031 // the database itself may be away: the delivery stays pending and is tried on a later pass
         catch (Exception e)
 #pragma warning restore CA1031
         {
@@ -161,11 +182,13 @@ public sealed partial class NotificationDispatcher(
         }
     }
 
-    private async Task<(int? Status, string? Error)> SendAsync(NotificationChannel channel, OutboxEvent evt, NotificationOptions settings, CancellationToken stoppingToken)
+    private async Task<(int? Status, string? Error)> SendAsync(NotificationChannel channel, OutboxEvent evt, DeliveryRound round, CancellationToken stoppingToken)
     {
+        var settings = options.CurrentValue;
         var body = channel.Kind == ChannelKind.Slack ? NotificationPayloads.Slack(evt, settings.PublicBaseUrl) : NotificationPayloads.Webhook(evt, settings.PublicBaseUrl);
-        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url) { Content = content }.For(round);
         request.Headers.Add(NotificationPayloads.EventIdHeader, evt.EventId);
         request.Headers.Add(NotificationPayloads.EventTypeHeader, evt.Type);
         if (channel.SecretProtected is { } protectedSecret)
@@ -173,32 +196,51 @@ public sealed partial class NotificationDispatcher(
             request.Headers.Add(NotificationPayloads.SignatureHeader, NotificationPayloads.Signature(secrets.Unprotect(protectedSecret), body));
         }
 
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds));
         try
         {
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
             return ((int)response.StatusCode, null);
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
-            return (null, $"no answer within {settings.AttemptTimeoutSeconds} s");
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, e.Message);
+            return (null, DeliveryPipeline.Describe(e, settings));
         }
     }
 
-    /// <summary>Exponential back-off from the first delay, capped, with full jitter (a random share of the step).</summary>
-    internal static TimeSpan RetryDelay(int attempts, NotificationOptions settings)
+    /// <summary>
+    /// Records an attempt that ended: delivered on a 2xx; otherwise pending until <paramref name="retryIn"/> (the delay
+    /// the pipeline chose, stored so that a restart keeps the schedule), or dead once it has had <c>MaxAttempts</c>.
+    /// </summary>
+    private Task RecordAsync(long deliveryId, NotificationChannel channel, OutboxEvent evt, int? status, string? error, TimeSpan? retryIn, CancellationToken cancellationToken)
     {
-        var step = Math.Min(settings.MaxRetryDelaySeconds, settings.FirstRetryDelaySeconds * Math.Pow(2, Math.Max(0, attempts - 1)));
-        return TimeSpan.FromSeconds(step * (0.5 + (Random.Shared.NextDouble() / 2)));
+        var delivered = error is null && status is >= 200 and < 300;
+        var dead = !delivered && retryIn is null;
+        if (dead)
+        {
+            LogDead(logger, evt.EventId, channel.Name, error ?? $"HTTP {status}");
+        }
+
+        return RecordAsync(deliveryId, status, error, retryIn, dead, cancellationToken, channel.Id);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {EventId} to channel {Channel} is dead after {Attempts} attempts: {Error}")]
-    private static partial void LogDead(ILogger logger, string eventId, string channel, int attempts, string error);
+    private async Task RecordAsync(long deliveryId, int? status, string? error, TimeSpan? retryIn, bool dead, CancellationToken cancellationToken, long? channelId = null)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var delivery = await db.NotificationDeliveries.FirstAsync(d => d.Id == deliveryId, cancellationToken);
+        var now = Host.Clock.GetUtcNow().UtcDateTime;
+        delivery.Attempts++;
+        delivery.LastAttemptAt = now;
+        delivery.LastStatusCode = status;
+        delivery.LastError = error is { Length: > 2000 } ? error[..2000] : error;
+        delivery.Status = dead ? DeliveryStatus.Dead : retryIn is null ? DeliveryStatus.Delivered : DeliveryStatus.Pending;
+        delivery.DeliveredAt = delivery.Status == DeliveryStatus.Delivered ? now : null;
+        delivery.NextAttemptAt = now + retryIn;
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.Publish(new Live.Change(Live.ChangeKind.NotificationChanged, Detail: (channelId ?? delivery.ChannelId).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {EventId} to channel {Channel} is dead after its last attempt: {Error}")]
+    private static partial void LogDead(ILogger logger, string eventId, string channel, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification delivery {DeliveryId} could not be attempted; it is tried again.")]
     private static partial void LogAttemptFailed(ILogger logger, long deliveryId, Exception exception);

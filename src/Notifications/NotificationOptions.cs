@@ -15,7 +15,7 @@ public sealed class NotificationOptions
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 8;
 
-    /// <summary>The first retry's delay; each later one doubles, with jitter, up to <see cref="MaxRetryDelaySeconds"/>.</summary>
+    /// <summary>The first retry's delay; later ones grow exponentially, with jitter (Polly's), up to <see cref="MaxRetryDelaySeconds"/>.</summary>
     [Range(0.01, 3600)]
     public double FirstRetryDelaySeconds { get; set; } = 2;
 

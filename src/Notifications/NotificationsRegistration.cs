@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ModelRegistry.Dashboard.Core.Workers;
+using ModelRegistry.Dashboard.Registry;
 
 namespace ModelRegistry.Dashboard.Notifications;
 
@@ -31,8 +32,16 @@ public static class NotificationsRegistration
         services.AddSingleton<ChannelService>();
         services.AddSupervisedWorkers();
         services.AddSingleton<NotificationDispatcher>();
+        // Receivers are dialled like version endpoints: through the SSRF guard, redirects not followed.
+        services.AddEndpointGuard(configuration);
         services.AddHttpClient(NotificationDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<EndpointGuard>().GuardedHandler())
+            .RemoveAllLoggers() // a Slack webhook's URL is itself a credential: no request logging with URLs
+            .AddResilienceHandler(DeliveryPipeline.Name, (pipeline, context) =>
+            {
+                context.EnableReloads<NotificationOptions>();
+                DeliveryPipeline.Configure(pipeline, context.GetOptions<NotificationOptions>());
+            });
         return services;
     }
 }

@@ -28,6 +28,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
 
     public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
 
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
@@ -95,6 +97,11 @@ public abstract class RegistryDbContext(DbContextOptions options) : IdentityUser
             delivery.HasIndex(d => d.ChannelId);
             delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
             delivery.Property(d => d.LastError).HasMaxLength(2000);
+        });
+        builder.Entity<ProtectionKey>(key =>
+        {
+            key.ToTable("DataProtectionKeys");
+            key.Property(k => k.FriendlyName).HasMaxLength(200);
         });
         builder.Entity<ApiKey>(key =>
         {

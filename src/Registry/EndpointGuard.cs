@@ -35,8 +35,8 @@ public sealed class EndpointGuardOptions : IValidatableObject
 }
 
 /// <summary>
-/// Keeps version endpoints away from this machine and its cloud's metadata service (SSRF): outside Development a
-/// registered endpoint, a health probe and the gateway may not reach a loopback, link-local or cloud metadata address
+/// Keeps outgoing connections away from this machine and its cloud's metadata service (SSRF): outside Development a
+/// registered version endpoint, a health probe, the gateway and a notification channel may not reach a loopback, link-local or cloud metadata address
 /// unless <c>Registry:EndpointAllowList</c> names the host. Literal addresses and well-known local names are refused at
 /// registration; every host name is checked again on the addresses it resolves to when a connection is made
 /// (<see cref="ConnectAsync"/>), so a name that later resolves somewhere forbidden is still refused.
@@ -88,20 +88,33 @@ public sealed class EndpointGuard(IOptionsMonitor<EndpointGuardOptions> options,
     }
 
     /// <summary>
-    /// The problem with registering <paramref name="endpoint"/> (an absolute http(s) URL), naming the field, or null:
-    /// a literal forbidden address or a name that always means this machine or the metadata service.
+    /// The problem with registering <paramref name="url"/> (an absolute http(s) URL) as <paramref name="field"/>, naming
+    /// the field, or null: a literal forbidden address or a name that always means this machine or the metadata service.
     /// </summary>
-    public string? RegistrationProblem(string endpoint)
+    public string? RegistrationProblem(string url, string field = "endpoint")
     {
-        if (!Enforced || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || IsAllowListed(uri.IdnHost))
+        if (!Enforced || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || IsAllowListed(uri.IdnHost))
         {
             return null;
         }
 
         var host = uri.IdnHost.TrimEnd('.');
         var kind = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? ForbiddenKind(literal) : ForbiddenNameKind(host);
-        return kind is null ? null : "'endpoint' " + Refusal(uri.Host, kind);
+        return kind is null ? null : $"'{field}' " + Refusal(uri.Host, kind);
     }
+
+    /// <summary>
+    /// A handler for clients that dial registered URLs: redirects are handed back, never followed (one could point
+    /// anywhere, the metadata service included); no cookies, no proxy; outside Development every connection goes
+    /// through <see cref="ConnectAsync"/>.
+    /// </summary>
+    public SocketsHttpHandler GuardedHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectCallback = Enforced ? (context, ct) => ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct) : null,
+    };
 
     /// <summary>
     /// Resolves <paramref name="host"/> and connects to the first address that answers; throws
@@ -163,8 +176,8 @@ public sealed class EndpointGuard(IOptionsMonitor<EndpointGuardOptions> options,
         : null;
 
     private static string Refusal(string host, string kind) =>
-        $"host '{host}' is {kind}: outside Development version endpoints may not reach loopback, link-local or cloud metadata addresses. "
-        + "If this host really serves the model, add it to Registry:EndpointAllowList.";
+        $"host '{host}' is {kind}: outside Development version endpoints and notification channels may not reach loopback, link-local or cloud metadata addresses. "
+        + "If this host is really meant, add it to Registry:EndpointAllowList.";
 
     private bool IsAllowListed(string host)
     {

@@ -3,6 +3,7 @@ using Bunit;
 using Bunit.Rendering;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Components.Pages.Alerts;
+using ModelRegistry.Dashboard.Deployments;
 
 namespace ModelRegistry.Dashboard.Components.Tests.Pages;
 
@@ -163,6 +164,62 @@ public sealed class AlertsPageTests : DashboardTestContext
             var clearing = Assert.Single(AlertRows(host)).QuerySelector("[data-testid=clearing]");
             Assert.StartsWith("clearing: condition clear since just now", Normalize(clearing!.TextContent), StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task An_alert_links_to_its_versions_metrics_and_without_an_active_deployment_offers_no_roll_back()
+    {
+        await SeedDefaultAlertRulesAsync();
+        await FireErrorRateAlertAsync();
+
+        var host = RenderPage();
+
+        host.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(AlertRows(host));
+            Assert.Equal("/models/support-chat/metrics?environment=staging", row.QuerySelector("[data-testid=alert-metrics]")!.GetAttribute("href"));
+            Assert.Equal("metrics of 1.0.0", Normalize(row.QuerySelector("[data-testid=alert-metrics]")!.TextContent));
+            Assert.Null(row.QuerySelector("[data-testid=alert-deployment]"));
+            Assert.Null(row.QuerySelector("[data-testid=alert-rollback]"));
+        });
+    }
+
+    [Fact]
+    public async Task An_alert_on_a_canary_links_to_its_deployment_and_rolls_it_back_with_a_reason()
+    {
+        await SeedDefaultAlertRulesAsync();
+        var canary = await StartCanaryAsync();
+        await RecordTrafficAsync("staging", "support-chat", "1.1.0", requests: 100, failEvery: 2);
+        await EvaluateAlertsAsync();
+        var host = RenderPage();
+        host.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(AlertRows(host));
+            Assert.Equal("staging/support-chat@1.1.0", Cell(row, "Where"));
+            Assert.Equal($"/deployments/{canary.Id}", row.QuerySelector("[data-testid=alert-deployment]")!.GetAttribute("href"));
+            Assert.Contains($"deployment #{canary.Id} (progressing, 10%)", Cell(row, "Follow up"), StringComparison.Ordinal);
+        });
+
+        // Click, not ClickAsync: the page awaits the dialog's result. The dialog is the deployment page's own.
+        host.Find("[data-testid=alert-rollback]").Click();
+        host.WaitForElement("[data-testid=rollback-reason]");
+        Assert.Contains($"Roll back deployment #{canary.Id}", Normalize(host.Find(".mud-dialog").TextContent), StringComparison.Ordinal);
+        await host.Find(".mud-dialog [data-testid=confirm-rollback]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.Contains("Say why you are rolling back.", Normalize(host.Find(".mud-dialog").TextContent), StringComparison.Ordinal));
+        Assert.Equal(DeploymentStatus.Progressing, (await Deployments.GetAsync(canary.Id, Cancellation)).Status);
+
+        InputOf(host, "rollback-reason").Change("error rate alert on the canary");
+        await host.Find(".mud-dialog [data-testid=confirm-rollback]").ClickAsync(new());
+
+        host.WaitForAssertion(() =>
+        {
+            Assert.Empty(host.FindAll(".mud-dialog"));
+            Assert.Null(Assert.Single(AlertRows(host)).QuerySelector("[data-testid=alert-deployment]"));
+        });
+        var rolledBack = await Deployments.GetAsync(canary.Id, Cancellation);
+        Assert.NotEqual(DeploymentStatus.Progressing, rolledBack.Status);
+        Assert.Contains("error rate alert on the canary", rolledBack.RollbackCause, StringComparison.Ordinal);
+        Assert.Contains(OperatorName, rolledBack.RollbackCause, StringComparison.Ordinal);
     }
 
     private IRenderedComponent<ContainerFragment> RenderPage() => RenderWithProviders(Page<AlertsPage>());

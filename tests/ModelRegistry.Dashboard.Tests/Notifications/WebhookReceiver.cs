@@ -11,7 +11,7 @@ namespace ModelRegistry.Dashboard.Tests.Notifications;
 
 /// <summary>
 /// A webhook receiver on a real Kestrel port: keeps every request (headers, raw body, arrival time) and answers by the
-/// test's rules — fail the first N requests, or hang.
+/// test's rules — fail the first N requests, hang, or redirect.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -34,6 +34,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>When set, every request waits this long before answering.</summary>
     public TimeSpan Hang { get; set; }
+
+    /// <summary>When set, every request is answered 307 with this location.</summary>
+    public string? RedirectTo { get; set; }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -62,6 +65,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (Hang > TimeSpan.Zero)
         {
             await Task.Delay(Hang, context.RequestAborted);
+        }
+
+        if (RedirectTo is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = RedirectTo;
+            return;
         }
 
         context.Response.StatusCode = Interlocked.Increment(ref _served) <= FailFirst ? 500 : 200;

@@ -2,18 +2,23 @@ using Microsoft.AspNetCore.Components;
 using ModelRegistry.Dashboard.Alerts;
 using ModelRegistry.Dashboard.Components.Dialogs;
 using ModelRegistry.Dashboard.Core;
+using ModelRegistry.Dashboard.Deployments;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Live;
 using MudBlazor;
 
 namespace ModelRegistry.Dashboard.Components.Pages.Alerts;
 
-/// <summary>Firing, acknowledged and resolved alerts, and the rules editor; follows every alert change live.</summary>
+/// <summary>
+/// Firing, acknowledged and resolved alerts — each linked to its version's metrics and, while a deployment of that version
+/// is in flight, to the deployment with a "Roll back" — and the rules editor; follows every alert and deployment change live.
+/// </summary>
 public sealed partial class AlertsPage
 {
     private IReadOnlyList<AlertInfo> _open = [];
     private IReadOnlyList<AlertInfo> _resolved = [];
     private IReadOnlyList<AlertRuleInfo> _rules = [];
+    private IReadOnlyList<DeploymentSummary> _active = [];
     private bool _canOperate; // a Viewer gets the page without the buttons the engine would refuse them
 
     [Inject]
@@ -21,6 +26,9 @@ public sealed partial class AlertsPage
 
     [Inject]
     public required AlertRuleService Rules { get; init; }
+
+    [Inject]
+    public required DeploymentService Deployments { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -37,7 +45,7 @@ public sealed partial class AlertsPage
         await LoadAsync();
     }
 
-    protected override bool IsRelevant(Change change) => change.Kind is ChangeKind.AlertChanged or ChangeKind.AlertRuleChanged;
+    protected override bool IsRelevant(Change change) => change.Kind is ChangeKind.AlertChanged or ChangeKind.AlertRuleChanged or ChangeKind.DeploymentChanged;
 
     protected override Task OnChangesAsync(IReadOnlyList<Change> changes) => LoadAsync();
 
@@ -48,6 +56,7 @@ public sealed partial class AlertsPage
         _open = [.. firing.Items, .. acknowledged.Items];
         _resolved = (await Alerts.ListAsync(AlertState.Resolved, pageSize: 100)).Items;
         _rules = await Rules.ListAsync();
+        _active = [.. (await Deployments.ListAsync(new DeploymentQuery())).Where(d => d.Status.IsActive())];
     }
 
     private int Count(AlertState state) => _open.Count(a => a.State == state);
@@ -60,6 +69,16 @@ public sealed partial class AlertsPage
         var dialog = await Dialogs.ShowAsync<AcknowledgeAlertDialog>("Acknowledge alert", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false })
         {
+            await LoadAsync();
+        }
+    }
+
+    /// <summary>The operator who arrived from an alert rolls back the deployment of the alerting version (reason required).</summary>
+    private async Task RollBackAsync(DeploymentSummary deployment)
+    {
+        if (await RollbackDialog.ShowAsync(Dialogs, await Deployments.GetAsync(deployment.Id)))
+        {
+            Snackbar.Add($"Deployment #{deployment.Id} rolled back.", Severity.Warning);
             await LoadAsync();
         }
     }

@@ -139,9 +139,7 @@ public sealed partial class DeploymentDetail
 
     private async Task RollbackAsync()
     {
-        var parameters = new DialogParameters<RollbackDialog> { { x => x.Deployment, _deployment! } };
-        var dialog = await Dialogs.ShowAsync<RollbackDialog>("Roll back", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
-        if (await dialog.Result is { Canceled: false })
+        if (await RollbackDialog.ShowAsync(Dialogs, _deployment!))
         {
             Snackbar.Add($"Deployment #{Id} rolled back.", Severity.Warning);
             await LoadAsync();

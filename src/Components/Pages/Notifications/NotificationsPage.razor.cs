@@ -9,7 +9,7 @@ namespace ModelRegistry.Dashboard.Components.Pages.Notifications;
 
 /// <summary>
 /// Admin → Notifications: add a channel (webhook or Slack, its filters, an optional signing secret), send it a test
-/// event, read its delivery log live (attempts, last answer, next try) and retry a dead delivery.
+/// event, see each channel's last delivery and read its delivery log live (attempts, last answer, next try) and retry a dead delivery.
 /// </summary>
 public sealed partial class NotificationsPage
 {
@@ -21,6 +21,7 @@ public sealed partial class NotificationsPage
     private readonly FieldErrors _errors = new();
     private IReadOnlyList<ChannelInfo>? _channels;
     private IReadOnlyList<DeliveryInfo>? _deliveries;
+    private IReadOnlyDictionary<long, DeliveryInfo> _last = new Dictionary<long, DeliveryInfo>();
     private ChannelInfo? _selected;
     private string? _forbidden;
     private bool _saving;
@@ -49,9 +50,10 @@ public sealed partial class NotificationsPage
 
     protected override Task OnChangesAsync(IReadOnlyList<Change> changes) => LoadAsync();
 
-    private static string Filters(ChannelInfo channel)
+    /// <summary>A channel's scopes beyond its event types: models, environments, the least alert severity.</summary>
+    private static List<string> Scopes(ChannelInfo channel)
     {
-        var parts = new List<string> { channel.Events.Count == 0 ? "every event" : string.Join(", ", channel.Events) };
+        var parts = new List<string>();
         if (channel.Models.Count > 0)
         {
             parts.Add("models " + string.Join(", ", channel.Models));
@@ -67,8 +69,11 @@ public sealed partial class NotificationsPage
             parts.Add($"alerts from {severity.ToString().ToLowerInvariant()}");
         }
 
-        return string.Join(" · ", parts);
+        return parts;
     }
+
+    private static string Answer(DeliveryInfo delivery) =>
+        delivery.LastError ?? (delivery.LastStatusCode is { } code ? $"HTTP {code}" : "—");
 
     private static List<string>? List(string? text) =>
         text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? [.. names] : null;
@@ -79,6 +84,7 @@ public sealed partial class NotificationsPage
         {
             var actor = await CurrentActor.GetAsync();
             _channels = await Channels.ListAsync(actor);
+            _last = await Channels.LastDeliveriesAsync(actor);
             _selected = _selected is null ? null : _channels.FirstOrDefault(c => c.Id == _selected.Id);
             _deliveries = _selected is null ? null : await Channels.DeliveriesAsync(actor, _selected.Id);
         }

@@ -902,6 +902,27 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.SqlServer
                     b.ToTable("OutboxEvents");
                 });
 
+            modelBuilder.Entity("ModelRegistry.Dashboard.Persistence.ProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("ModelRegistry.Dashboard.Registry.DeploymentEnvironment", b =>
                 {
                     b.Property<string>("Name")

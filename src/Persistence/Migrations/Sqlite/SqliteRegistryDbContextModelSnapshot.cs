@@ -871,6 +871,25 @@ namespace ModelRegistry.Dashboard.Persistence.Migrations.Sqlite
                     b.ToTable("OutboxEvents");
                 });
 
+            modelBuilder.Entity("ModelRegistry.Dashboard.Persistence.ProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("ModelRegistry.Dashboard.Registry.DeploymentEnvironment", b =>
                 {
                     b.Property<string>("Name")
