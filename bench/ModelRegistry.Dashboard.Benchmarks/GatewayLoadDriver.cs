@@ -76,6 +76,7 @@ internal static class GatewayLoadDriver
         await using var app = new BenchApp(new Dictionary<string, string>
         {
             ["Demo:Enabled"] = "false",
+            ["Registry:EndpointAllowList:0"] = "127.0.0.1", // the fake backend listens on loopback: allowed, as an operator would for a local model server
             ["Auth:ApiKeys:0:Name"] = "bench",
             ["Auth:ApiKeys:0:Key"] = ApiKey,
             ["Auth:ApiKeys:0:Role"] = "Automation",
