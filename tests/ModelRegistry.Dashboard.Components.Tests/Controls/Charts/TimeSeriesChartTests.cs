@@ -158,6 +158,34 @@ public sealed class TimeSeriesChartTests : BunitContext
         Assert.Equal([config.Id], destroy.Arguments);
     }
 
+    [Fact]
+    public void Show_as_table_lists_the_chart_s_points_newest_first_with_units_and_show_as_chart_goes_back()
+    {
+        var newestFirst = new[] { new WireRow(WirePoint.UnixMs(T0.AddSeconds(1)), [5, null]), new WireRow(WirePoint.UnixMs(T0), [4, 1]) };
+        _module.Setup<WireRow[]>("rows", _ => true).SetResult(newestFirst);
+        var cut = RenderChart(dark: false, thresholds: []);
+        CreatedConfig(cut);
+        var toggle = cut.Find("[data-testid=chart-table-toggle]");
+        Assert.Equal("false", toggle.GetAttribute("aria-pressed"));
+        Assert.Contains("Show as table", toggle.TextContent, StringComparison.Ordinal);
+
+        toggle.Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=chart-table] tbody tr").Count));
+        var rows = cut.FindAll("[data-testid=chart-table] tbody tr").Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToArray()).ToList();
+        Assert.Equal(["12:00:01 UTC", "5.0%", "—"], rows[0]);
+        Assert.Equal(["12:00:00 UTC", "4.0%", "1.0%"], rows[1]);
+        Assert.Equal(["Time", "stable", "canary"], cut.FindAll("[data-testid=chart-table] thead th").Select(h => h.TextContent.Trim()));
+        Assert.True(cut.Find(".tsc-canvas").HasAttribute("hidden"));
+        Assert.Equal("true", cut.Find("[data-testid=chart-table-toggle]").GetAttribute("aria-pressed"));
+
+        cut.Find("[data-testid=chart-table-toggle]").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=chart-table]")));
+        Assert.False(cut.Find(".tsc-canvas").HasAttribute("hidden"));
+        Assert.Single(_module.Invocations["create"]);
+    }
+
     private IRenderedComponent<CascadingValue<bool>> RenderChart(bool dark, IReadOnlyList<ChartThreshold> thresholds) =>
         Render<CascadingValue<bool>>(p => Parameters(p, dark, thresholds));
 
