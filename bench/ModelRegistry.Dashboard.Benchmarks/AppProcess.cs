@@ -108,7 +108,10 @@ internal sealed class AppProcess : IAsyncDisposable
     /// its report's "GC Heap bytes" is the total size of the reachable objects. <paramref name="keepAs"/>: where to keep
     /// the dump (to compare object types between two stages with <c>dotnet-gcdump report</c>); null deletes it.
     /// </summary>
-    public async Task<long> LiveHeapBytesAsync(string? keepAs = null)
+    public async Task<long> LiveHeapBytesAsync(string? keepAs = null) => (await LiveHeapAsync(keepAs)).Bytes;
+
+    /// <summary>As <see cref="LiveHeapBytesAsync"/>, with how many Blazor circuits (<c>CircuitHost</c> objects) are still alive.</summary>
+    public async Task<(long Bytes, int Circuits)> LiveHeapAsync(string? keepAs = null)
     {
         var toolDirectory = Path.Combine(RepositoryRoot(), "bench", "ModelRegistry.Dashboard.Benchmarks");
         var dump = Path.Combine(Path.GetTempPath(), $"bench-dash-{Guid.NewGuid():N}.gcdump");
@@ -121,13 +124,24 @@ internal sealed class AppProcess : IAsyncDisposable
             }
 
             var report = await RunToEndAsync("dotnet", ["tool", "run", "dotnet-gcdump", "report", dump], toolDirectory);
+            long? bytes = null;
+            var circuits = 0;
             foreach (var line in report.Output.Split('\n'))
             {
-                var trimmed = line.Trim();
-                if (trimmed.EndsWith("GC Heap bytes", StringComparison.Ordinal))
+                var fields = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (line.Trim().EndsWith("GC Heap bytes", StringComparison.Ordinal))
                 {
-                    return long.Parse(trimmed.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+                    bytes = long.Parse(fields[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
                 }
+                else if (fields.Length >= 3 && fields[2] == "Microsoft.AspNetCore.Components.Server.Circuits.CircuitHost")
+                {
+                    circuits += int.Parse(fields[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+                }
+            }
+
+            if (bytes is { } total)
+            {
+                return (total, circuits);
             }
 
             throw new InvalidOperationException($"No \"GC Heap bytes\" line in the gcdump report:\n{report.Output}");

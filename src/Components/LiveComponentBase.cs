@@ -74,7 +74,7 @@ public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
         _subscription?.Dispose();
         if (_loop is not null)
         {
-            await _loop;
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext); // never throws: the page must still dispose what it holds
         }
 
         _stopping.Dispose();

@@ -30,7 +30,7 @@ public sealed class PeriodicRefresh : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        await _loop;
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext); // never throws: see LiveFeedFollower.DisposeAsync
         _stopping.Dispose();
     }
 }

@@ -47,11 +47,16 @@ public sealed class LiveFeedFollower : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops following. Never throws: a loop that already ended on an error (e.g. an interop call the closing circuit
+    /// canceled) must not stop the page from disposing the rest of what it holds — a page refresh left running keeps
+    /// the whole circuit in memory for good.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
         _subscription.Dispose();
-        await _loop;
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         _stopping.Dispose();
     }
 }

@@ -256,9 +256,11 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         {
             // The circuit is gone; the chart went with the page.
         }
-        catch (TaskCanceledException) when (_disposed)
+        catch (TaskCanceledException)
         {
-            // The page closed while the call was in flight: the circuit cancels its pending interop calls.
+            // The circuit canceled the call: the page is closing (pending interop calls are canceled when a circuit
+            // ends, which can be before this chart is disposed) or the browser did not answer in time. Either way the
+            // point is dropped, as a page that falls behind drops points; it must not end the page's feed.
         }
     }
 
