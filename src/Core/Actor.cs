@@ -16,11 +16,15 @@ public sealed record Actor(string Name, ActorRole Role, ActorScope? Scope = null
     /// <summary>Throws <see cref="ForbiddenException"/> unless this actor holds at least <paramref name="required"/>.</summary>
     public void Demand(ActorRole required, string action)
     {
-        if (!Can(required))
+        if (RefusalOf(required, action) is { } refusal)
         {
-            throw new ForbiddenException($"{Name} ({Role}) may not {action}: it needs the {required} role.");
+            throw new ForbiddenException(refusal);
         }
     }
+
+    /// <summary>Why this actor may not <paramref name="action"/> (the words of <see cref="Demand"/>), or null when it may.</summary>
+    public string? RefusalOf(ActorRole required, string action) =>
+        Can(required) ? null : $"{Name} ({Role}) may not {action}: it needs the {required} role.";
 
     /// <summary>Throws <see cref="ForbiddenException"/> naming the scope when <paramref name="model"/> or <paramref name="environment"/> is outside it.</summary>
     public void DemandScope(string action, string? model, string? environment)

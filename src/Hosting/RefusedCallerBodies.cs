@@ -19,12 +19,10 @@ internal sealed class RefusedCallerBodies : IAuthorizationMiddlewareResultHandle
         if (HasBody(context.Request)
             && context.GetEndpoint()?.Metadata.GetMetadata<Api.MinimumRole>() is { } minimum
             && context.User.Identity?.IsAuthenticated == true
-            && context.User.ToActor() is { } actor
-            && actor.Role < minimum.Role)
+            && context.User.ToActor().RefusalOf(minimum.Role, $"{context.Request.Method} {context.Request.Path}") is { } refusal)
         {
             Close(context);
-            return context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",
-                $"{actor.Name} ({actor.Role}) may not {context.Request.Method} {context.Request.Path}: it needs the {minimum.Role} role.");
+            return context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", refusal);
         }
 
         return next(context);

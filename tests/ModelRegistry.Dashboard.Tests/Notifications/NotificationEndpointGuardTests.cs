@@ -125,20 +125,7 @@ public sealed class NotificationEndpointGuardTests
     /// <summary>Sends the channel a test event and waits until its delivery satisfies <paramref name="done"/>.</summary>
     private static async Task<JsonElement> TestDeliveryAsync(HttpClient client, long channel, Func<JsonElement, bool> done)
     {
-        using (var test = await client.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", System.Text.Encoding.UTF8, "application/json"), Ct))
-        {
-            await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-        }
-
-        JsonElement delivery = default;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                delivery = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/notification-channels/{channel}/deliveries", Ct)).EnumerateArray().FirstOrDefault();
-                return delivery.ValueKind == JsonValueKind.Object && done(delivery);
-            },
-            TimeSpan.FromSeconds(15),
-            _ => $"the delivery did not get there: {delivery}");
-        return delivery;
+        await ChannelDeliveries.SendTestAsync(client, channel);
+        return await ChannelDeliveries.NewestAsync(client, channel, done, TimeSpan.FromSeconds(15));
     }
 }

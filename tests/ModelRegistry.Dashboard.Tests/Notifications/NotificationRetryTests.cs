@@ -52,10 +52,7 @@ public sealed class NotificationRetryTests : IAsyncLifetime
         _receiver.FailFirst = 3;
         using var created = await _api.PostAsJsonAsync("/api/v1/notification-channels", new { name = "flaky", kind = "webhook", url = _receiver.Url }, Ct);
         var channel = (await created.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64();
-        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", Encoding.UTF8, "application/json"), Ct))
-        {
-            await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-        }
+        await ChannelDeliveries.SendTestAsync(_api, channel);
 
         var seen = new List<JsonElement>();
         var dead = await DeliveryAsync(channel, "dead", seen);
@@ -92,10 +89,7 @@ public sealed class NotificationRetryTests : IAsyncLifetime
             channel = stored.Id;
         }
 
-        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", Encoding.UTF8, "application/json"), Ct))
-        {
-            await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-        }
+        await ChannelDeliveries.SendTestAsync(_api, channel);
 
         var dead = await DeliveryAsync(channel, "dead", []);
         Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
@@ -103,23 +97,6 @@ public sealed class NotificationRetryTests : IAsyncLifetime
         Assert.Empty(_receiver.Requests);
     }
 
-    private async Task<JsonElement> DeliveryAsync(long channel, string status, List<JsonElement> seen)
-    {
-        JsonElement delivery = default;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                delivery = (await _api.GetFromJsonAsync<JsonElement>($"/api/v1/notification-channels/{channel}/deliveries", Ct)).EnumerateArray().FirstOrDefault();
-                if (delivery.ValueKind == JsonValueKind.Object)
-                {
-                    seen.Add(delivery.Clone());
-                }
-
-                return delivery.ValueKind == JsonValueKind.Object && delivery.GetProperty("status").GetString() == status;
-            },
-            TimeSpan.FromSeconds(20),
-            _ => $"the delivery never became {status}: {delivery}",
-            TimeSpan.FromMilliseconds(20));
-        return delivery;
-    }
+    private Task<JsonElement> DeliveryAsync(long channel, string status, List<JsonElement> seen) =>
+        ChannelDeliveries.NewestAsync(_api, channel, ChannelDeliveries.Status(status), TimeSpan.FromSeconds(20), seen, TimeSpan.FromMilliseconds(20));
 }

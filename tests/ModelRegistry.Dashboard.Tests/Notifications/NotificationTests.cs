@@ -134,21 +134,8 @@ public sealed class NotificationTests : IAsyncLifetime
         receiver.FailFirst = 3;
         var channel = await ChannelAsync("flaky-hook", receiver.Url);
 
-        using (var test = await _api.PostAsync($"/api/v1/notification-channels/{channel}/test", new StringContent("", System.Text.Encoding.UTF8, "application/json"), Ct))
-        {
-            await test.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
-        }
-
-        JsonElement delivery = default;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                var log = await _api.GetFromJsonAsync<JsonElement>($"/api/v1/notification-channels/{channel}/deliveries", Ct);
-                delivery = log.EnumerateArray().FirstOrDefault();
-                return delivery.ValueKind == JsonValueKind.Object && delivery.GetProperty("status").GetString() == "delivered";
-            },
-            TimeSpan.FromSeconds(20),
-            _ => $"the delivery never succeeded: {delivery}");
+        await ChannelDeliveries.SendTestAsync(_api, channel);
+        var delivery = await ChannelDeliveries.NewestAsync(_api, channel, ChannelDeliveries.Status("delivered"), TimeSpan.FromSeconds(20));
 
         Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
         Assert.Equal(4, receiver.Requests.Count);
