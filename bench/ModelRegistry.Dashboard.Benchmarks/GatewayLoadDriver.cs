@@ -46,14 +46,25 @@ internal static class GatewayLoadDriver
     private static readonly byte[] StreamBody = Encoding.UTF8.GetBytes(
         """{"model":"bench-chat","messages":[{"role":"system","content":"You are a helpful support agent."},{"role":"user","content":"Where is my order?"}],"max_tokens":64,"stream":true,"stream_options":{"include_usage":true}}""");
 
-    public sealed record Options(TimeSpan Duration, IReadOnlyList<int> Concurrency, int Rounds);
+    /// <param name="Soak">
+    /// When set (<c>direct</c>, <c>bare YARP</c>, <c>gateway</c>, or several of them joined by <c>+</c>), only those paths are
+    /// driven, at the largest concurrency, for <paramref name="Duration"/> each in slices taken in rotation after the
+    /// warm-up — a steady load to attach a profiler to (<c>perf record</c>, <c>dotnet-trace</c>), or an A/B of two paths.
+    /// </param>
+    public sealed record Options(TimeSpan Duration, IReadOnlyList<int> Concurrency, int Rounds, string? Soak = null, bool SampleAllocations = false);
 
     private sealed record Leg(string Name, HttpClient Client, string Url);
 
-    /// <summary>What a path did: requests, the time they took, their latencies (for streams: to the first chunk) and, for streams, to the end.</summary>
-    private sealed record Run(long Requests, double Seconds, List<double> Latencies, List<double> Totals)
+    /// <summary>
+    /// What a path did: requests, the time they took, their latencies (for streams: to the first chunk) and, for streams,
+    /// to the end; and the CPU time this process spent meanwhile (clients, backend and proxies all run in it).
+    /// </summary>
+    private sealed record Run(long Requests, double Seconds, List<double> Latencies, List<double> Totals, double CpuSeconds = 0, long AllocatedBytes = 0)
     {
         public double PerSecond => Requests / Seconds;
+
+        /// <summary>CPU time of the whole loop (client + proxy + backend) per request, in microseconds.</summary>
+        public double CpuMicrosecondsPerRequest => CpuSeconds * 1e6 / Requests;
 
         public static Run Merge(IReadOnlyList<Run> slices)
         {
@@ -61,7 +72,7 @@ internal static class GatewayLoadDriver
             var totals = slices.SelectMany(s => s.Totals).ToList();
             latencies.Sort();
             totals.Sort();
-            return new Run(slices.Sum(s => s.Requests), slices.Sum(s => s.Seconds), latencies, totals);
+            return new Run(slices.Sum(s => s.Requests), slices.Sum(s => s.Seconds), latencies, totals, slices.Sum(s => s.CpuSeconds), slices.Sum(s => s.AllocatedBytes));
         }
     }
 
@@ -100,7 +111,7 @@ internal static class GatewayLoadDriver
                 $"{options.Rounds} rounds; per round and path, in {Slices} slices taken path after path: {options.Duration.TotalSeconds:0} s at 1 connection, {options.Duration.TotalSeconds:0} s at each of {string.Join('/', options.Concurrency)} connections, {options.Duration.TotalSeconds:0} s of streams at 1 connection (backend gap after the first chunk {BenchOpenAIBackend.StreamGap.TotalMilliseconds:0} ms). Request body {ChatBody.Length} bytes, streaming body {StreamBody.Length} bytes."));
 
             // Warm-up: JIT tiers, connection pools (the clients' and both proxies' upstream pools), the route table.
-            foreach (var path in paths)
+            foreach (var path in options.Soak is null ? paths : paths.Where(p => options.Soak.Split('+').Contains(p.Name)))
             {
                 foreach (var concurrency in options.Concurrency)
                 {
@@ -108,6 +119,32 @@ internal static class GatewayLoadDriver
                 }
 
                 await StreamAsync(path, TimeSpan.FromSeconds(2));
+            }
+
+            if (options.Soak is not null)
+            {
+                var soaked = options.Soak.Split('+').Select(name => paths.Single(p => p.Name == name)).ToList();
+                using var allocations = options.SampleAllocations ? new AllocationSampler() : null;
+                var allocated = GC.GetTotalAllocatedBytes();
+                var runs = await InterleavedAsync(soaked, options.Duration, (path, slice) => DriveAsync(path, maxConcurrency, slice));
+                allocated = GC.GetTotalAllocatedBytes() - allocated;
+                foreach (var (name, soak) in runs)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name}, {maxConcurrency} connections, {soak.Seconds:0} s: {soak.PerSecond:N0} requests/s ({soak.PerSecond / runs[soaked[0].Name].PerSecond:0.00}× {soaked[0].Name}), {soak.CpuMicrosecondsPerRequest:0} µs of CPU and {soak.AllocatedBytes / soak.Requests:N0} bytes allocated per request (whole loop)."));
+                }
+
+                if (allocations is not null)
+                {
+                    var requests = runs.Values.Sum(r => r.Requests);
+                    Console.WriteLine("Allocated types, sampled (the runtime's AllocationTick, one event per ~100 KB), bytes per request over all soaked paths:");
+                    foreach (var (type, bytes) in allocations.Top(40))
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes / requests,10:N1}  {type}"));
+                    }
+                }
+
+                return;
             }
 
             var latency = new List<string>();
@@ -134,7 +171,7 @@ internal static class GatewayLoadDriver
                     {
                         var run = runs[path.Name];
                         throughput.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"| {round} | {concurrency} | {path.Name} | {run.PerSecond:N0} | {Rank(run.Latencies, 0.5):0.00} | {Rank(run.Latencies, 0.99):0.00} | {run.PerSecond / runs[Direct].PerSecond:0.00}× | {run.PerSecond / runs[BareYarpSilent].PerSecond:0.00}× | {run.PerSecond / runs[BareYarp].PerSecond:0.00}× |"));
+                            $"| {round} | {concurrency} | {path.Name} | {run.PerSecond:N0} | {Rank(run.Latencies, 0.5):0.00} | {Rank(run.Latencies, 0.99):0.00} | {run.PerSecond / runs[Direct].PerSecond:0.00}× | {run.PerSecond / runs[BareYarpSilent].PerSecond:0.00}× | {run.PerSecond / runs[BareYarp].PerSecond:0.00}× | {run.CpuMicrosecondsPerRequest:0} |"));
                     }
                 }
 
@@ -157,8 +194,8 @@ internal static class GatewayLoadDriver
             Console.WriteLine();
             Console.WriteLine("Throughput at fixed concurrency:");
             Console.WriteLine();
-            Console.WriteLine("| round | connections | path | requests/s | p50 ms | p99 ms | vs direct | vs bare YARP, no logging | vs bare YARP |");
-            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| round | connections | path | requests/s | p50 ms | p99 ms | vs direct | vs bare YARP, no logging | vs bare YARP | CPU µs per request (whole loop) |");
+            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
             throughput.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine("Streaming, 1 connection: time to the first byte of the event stream (first chunk), and to [DONE]:");
@@ -267,6 +304,9 @@ internal static class GatewayLoadDriver
     private static async Task<Run> DriveAsync(Leg path, int concurrency, TimeSpan duration)
     {
         using var stop = new CancellationTokenSource();
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -288,8 +328,10 @@ internal static class GatewayLoadDriver
         stop.CancelAfter(duration);
         var done = await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         var all = done.SelectMany(l => l).ToList();
-        return new Run(all.Count, seconds, all, []);
+        return new Run(all.Count, seconds, all, [], cpuSeconds, GC.GetTotalAllocatedBytes() - allocated);
     }
 
     /// <summary>
@@ -367,4 +409,41 @@ internal static class GatewayLoadDriver
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+}
+
+/// <summary>The runtime's allocation sampling (<c>GCAllocationTick</c>: one event per ~100 KB allocated) summed by type, for the soak mode.</summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _bytes = [];
+
+    public IEnumerable<(string Type, long Bytes)> Top(int count)
+    {
+        lock (_bytes)
+        {
+            return _bytes.OrderByDescending(b => b.Value).Take(count).Select(b => (b.Key, b.Value)).ToList();
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1 /* GC */);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || eventData.Payload is null)
+        {
+            return;
+        }
+
+        var type = eventData.PayloadNames!.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload[t] as string ?? "?" : "?";
+        var size = eventData.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload[a], CultureInfo.InvariantCulture) : 100_000;
+        lock (_bytes)
+        {
+            _bytes[type] = _bytes.GetValueOrDefault(type) + size;
+        }
+    }
 }

@@ -10,7 +10,7 @@ internal static class BenchmarkEntry
     /// <c>--load [seconds] [clients]</c> runs the HTTP ingest load driver; <c>--rollback [runs] [rps[,rps…]] [healthySeconds]</c>
     /// the time-to-rollback driver (<c>--hanging-probe</c>: with another model's deployment health-checking an endpoint that never answers); <c>--memory [series]</c> the series memory driver;
     /// <c>--dashboards [counts] [--real N] [--compare N] [--rounds N] [--settle s] [--window s] [--port P] [--app DIR] [--dumps DIR]</c>
-    /// the open-dashboards driver; <c>--gateway [seconds] [connections[,connections…]] [rounds]</c> the gateway overhead driver
+    /// the open-dashboards driver; <c>--gateway [seconds] [connections[,connections…]] [rounds]</c> the gateway overhead driver (<c>--soak direct|'bare YARP'|gateway[+…] [--allocations]</c>: only those paths, in rotation, a steady load for a profiler or an A/B)
     /// (direct to a fake backend vs bare YARP vs the gateway); anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -56,7 +56,13 @@ internal static class BenchmarkEntry
                 throw new ArgumentException("--gateway [seconds 1–120] [connections 1–256, comma-separated] [rounds 1–10]");
             }
 
-            await GatewayLoadDriver.RunAsync(new GatewayLoadDriver.Options(TimeSpan.FromSeconds(seconds), concurrency, rounds));
+            var soak = Array.IndexOf(args, "--soak") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+            if (soak is not null && soak.Split('+').Any(path => path is not ("direct" or "bare YARP" or "bare YARP, no logging" or "gateway")))
+            {
+                throw new ArgumentException("--soak direct|'bare YARP'|gateway[+…] [--allocations]");
+            }
+
+            await GatewayLoadDriver.RunAsync(new GatewayLoadDriver.Options(TimeSpan.FromSeconds(seconds), concurrency, rounds, soak, args.Contains("--allocations")));
             return;
         }
 
