@@ -46,7 +46,6 @@ app.MapDashboardApi();
 app.MapAccountEndpoints();
 app.MapRolloutsHub();
 app.MapDemoBackends();
-app.MapGateway();
 app.MapDashboardUi();
 
 app.Run();

@@ -62,9 +62,20 @@ public sealed class GatewayOptions : IValidatableObject
     }
 
     /// <summary>The credential for <paramref name="endpoint"/>: the one whose endpoint is its longest prefix, if any.</summary>
-    public UpstreamCredential? CredentialFor(string endpoint) => Upstreams
-        .Where(u => endpoint.StartsWith(u.Endpoint, StringComparison.OrdinalIgnoreCase))
-        .MaxBy(u => u.Endpoint.Length);
+    public UpstreamCredential? CredentialFor(string endpoint)
+    {
+        // A loop, not LINQ: asked on every gateway request.
+        UpstreamCredential? longest = null;
+        foreach (var upstream in Upstreams)
+        {
+            if (endpoint.StartsWith(upstream.Endpoint, StringComparison.OrdinalIgnoreCase) && upstream.Endpoint.Length > (longest?.Endpoint.Length ?? -1))
+            {
+                longest = upstream;
+            }
+        }
+
+        return longest;
+    }
 }
 
 public sealed class UpstreamCredential

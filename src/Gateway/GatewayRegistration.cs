@@ -64,12 +64,13 @@ public static class GatewayRegistration
 
     public static WebApplication MapStandaloneGateway(this WebApplication app)
     {
+        app.UseGatewayLane();
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseFailedKeyThrottle();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.MapGateway();
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = WorkersHealthCheck.WriteAsync })
             .AllowAnonymous();
         return app;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace ModelRegistry.Dashboard.Gateway;
@@ -12,7 +13,9 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
     /// <summary>A JSON body larger than this is passed through without its usage being read.</summary>
     private const int MaxCapturedBytes = 1024 * 1024;
 
-    private readonly MemoryStream _captured = new();
+    /// <summary>The bytes kept for the usage parse (a JSON body, or the current event line), in a pooled buffer.</summary>
+    private byte[] _captured = [];
+    private int _capturedLength;
     private bool _overflow;
 
     /// <summary>Server-sent events: usage is read line by line. Set before the first write.</summary>
@@ -57,9 +60,9 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
     /// <summary>Reads the usage of a complete JSON body (call after the response ended).</summary>
     public void Complete()
     {
-        if (!EventStream && !_overflow && _captured.Length > 0)
+        if (!EventStream && !_overflow && _capturedLength > 0)
         {
-            Usage = ReadUsage(_captured.GetBuffer().AsSpan(0, (int)_captured.Length)) ?? Usage;
+            Usage = ReadUsage(_captured.AsMemory(0, _capturedLength)) ?? Usage;
         }
     }
 
@@ -78,14 +81,14 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
         }
         else if (!_overflow)
         {
-            if (_captured.Length + bytes.Length > MaxCapturedBytes)
+            if (_capturedLength + bytes.Length > MaxCapturedBytes)
             {
                 _overflow = true;
-                _captured.SetLength(0);
+                _capturedLength = 0;
             }
             else
             {
-                _captured.Write(bytes);
+                Capture(bytes);
             }
         }
     }
@@ -97,9 +100,9 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
         {
             var newline = bytes.IndexOf((byte)'\n');
             var part = newline < 0 ? bytes : bytes[..newline];
-            if (_captured.Length + part.Length <= MaxCapturedBytes)
+            if (_capturedLength + part.Length <= MaxCapturedBytes)
             {
-                _captured.Write(part);
+                Capture(part);
             }
             else
             {
@@ -111,13 +114,13 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
                 return;
             }
 
-            var line = _captured.GetBuffer().AsSpan(0, (int)_captured.Length).TrimEnd((byte)'\r');
-            if (!_overflow && line.StartsWith("data:"u8) && line.IndexOf("\"usage\""u8) >= 0)
+            var line = _captured.AsMemory(0, _capturedLength).TrimEnd((byte)'\r');
+            if (!_overflow && line.Span.StartsWith("data:"u8) && line.Span.IndexOf("\"usage\""u8) >= 0)
             {
                 Usage = ReadUsage(line["data:"u8.Length..].TrimStart((byte)' ')) ?? Usage;
             }
 
-            _captured.SetLength(0);
+            _capturedLength = 0;
             _overflow = false;
             bytes = bytes[(newline + 1)..];
         }
@@ -128,11 +131,35 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
     /// embeddings) or <c>input_tokens</c>/<c>output_tokens</c> (responses), also inside a <c>response</c> object (the
     /// responses API's final event). Null when there is none or the JSON does not parse.
     /// </summary>
-    internal static (int Input, int Output)? ReadUsage(ReadOnlySpan<byte> json)
+    private void Capture(ReadOnlySpan<byte> bytes)
+    {
+        if (_capturedLength + bytes.Length > _captured.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_capturedLength + bytes.Length, 1024));
+            _captured.AsSpan(0, _capturedLength).CopyTo(larger);
+            ReturnCaptured();
+            _captured = larger;
+        }
+
+        bytes.CopyTo(_captured.AsSpan(_capturedLength));
+        _capturedLength += bytes.Length;
+    }
+
+    private void ReturnCaptured()
+    {
+        if (_captured.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_captured);
+        }
+
+        _captured = [];
+    }
+
+    internal static (int Input, int Output)? ReadUsage(ReadOnlyMemory<byte> json)
     {
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray());
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -167,7 +194,8 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
     {
         if (disposing)
         {
-            _captured.Dispose();
+            ReturnCaptured();
+            _capturedLength = 0;
         }
 
         base.Dispose(disposing);

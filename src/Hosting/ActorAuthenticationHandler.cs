@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -23,9 +21,9 @@ internal sealed class ActorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AuthOptions> authOptions,
     IAuthenticationSchemeProvider schemes,
+    ApiKeyAuthenticator keys,
     ILoggerFactory logger,
-    UrlEncoder encoder,
-    DemoGatewayKey? demoKey = null) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Actor";
 
@@ -37,29 +35,12 @@ internal sealed class ActorAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var options = authOptions.CurrentValue;
-        if (Request.Headers.TryGetValue(AuthOptions.ApiKeyHeader, out var presented) || TryBearer(out presented))
+        var onGateway = Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase);
+        if (ApiKeyAuthenticator.TryGetPresented(Request, bearerAllowed: onGateway, out var presented))
         {
-            var bytes = Encoding.UTF8.GetBytes(presented.ToString());
-            if (IsDemoTraffic(bytes))
-            {
-                return Success(DemoGatewayKey.ActorName, ActorRole.Automation);
-            }
-
-            var match = options.ApiKeys.FirstOrDefault(k =>
-                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
-            if (match is not null)
-            {
-                return Success($"apikey:{match.Name}", match.Role);
-            }
-
-            // A key made in the app: looked up by its prefix, checked by its hash, refused once revoked or expired.
-            if (Context.RequestServices.GetService<Access.ApiKeyService>() is { } keys
-                && await keys.AuthenticateAsync(presented.ToString(), Context.RequestAborted) is { } actor)
-            {
-                return Success(actor.Name, actor.Role, scope: actor.Scope);
-            }
-
-            return AuthenticateResult.Fail("The API key is not a key of this app, or it was revoked or has expired.");
+            return await keys.AuthenticateAsync(presented, demoAllowed: onGateway && FromLoopback(), Context.RequestAborted) is { } actor
+                ? Success(actor.Name, actor.Role, scope: actor.Scope)
+                : AuthenticateResult.Fail("The API key is not a key of this app, or it was revoked or has expired.");
         }
 
         if (await schemes.GetSchemeAsync(IdentityConstants.ApplicationScheme) is not null)
@@ -89,34 +70,11 @@ internal sealed class ActorAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// The demo's load generator calling this app's own gateway: its key, on a gateway path, from a loopback address.
-    /// Anywhere else the key is just an unknown one.
-    /// </summary>
-    private bool IsDemoTraffic(byte[] presented) =>
-        demoKey is not null
-        && Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase)
-        && Context.Connection.RemoteIpAddress is { } remote
-        && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)
-        && demoKey.Matches(presented);
+    /// <summary>The demo's own key is honoured from a loopback address only (its load generator runs in this process).</summary>
+    private bool FromLoopback() => IsLoopback(Context);
 
-    /// <summary>
-    /// On the gateway, the key may come as <c>Authorization: Bearer</c>, which is what OpenAI SDKs send. Elsewhere a
-    /// bearer token is left alone.
-    /// </summary>
-    private bool TryBearer(out Microsoft.Extensions.Primitives.StringValues key)
-    {
-        const string Bearer = "Bearer ";
-        var authorization = Request.Headers.Authorization.ToString();
-        if (Request.Path.StartsWithSegments(Gateway.GatewayEndpoints.PathBase) && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
-        {
-            key = authorization[Bearer.Length..].Trim();
-            return true;
-        }
-
-        key = default;
-        return false;
-    }
+    internal static bool IsLoopback(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 
     private static AuthenticateResult Success(string name, ActorRole role, bool signedIn = false, ActorScope? scope = null)
     {

@@ -36,9 +36,7 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
         }
 
         var address = ApiRateLimiting.ClientAddress(context);
-        // Asked as "is one whole attempt left?": the token bucket refills continuously, so a probe for zero permits
-        // succeeds on any fraction of a token and would let every wrong key through once the budget is spent.
-        if (_attempts.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
+        if (IsSpent(address))
         {
             await RejectAsync(context);
             return;
@@ -48,11 +46,35 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
         // handler's result is cached for the request: authentication later in the pipeline does not look the key up again.
         if ((await context.AuthenticateAsync(ActorAuthenticationHandler.SchemeName)).Failure is not null)
         {
-            _attempts.AttemptAcquire(address).Dispose();
+            CountWrongKey(address);
         }
 
         await next(context);
     }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> has no wrong-key attempt left (always false when rate limiting is off).
+    /// Asked as "is one whole attempt left?": the token bucket refills continuously, so a probe for zero permits
+    /// succeeds on any fraction of a token and would let every wrong key through once the budget is spent.
+    /// </summary>
+    public bool IsSpent(string address) =>
+        options.CurrentValue.Enabled && _attempts.GetStatistics(address) is { CurrentAvailablePermits: < 1 };
+
+    /// <summary>A key from <paramref name="address"/> matched none: one attempt of its budget is spent.</summary>
+    public void CountWrongKey(string address)
+    {
+        if (options.CurrentValue.Enabled)
+        {
+            _attempts.AttemptAcquire(address).Dispose();
+        }
+    }
+
+    /// <summary>Seconds until an address whose budget is spent regains one attempt.</summary>
+    public int RetryAfterSeconds => (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute);
+
+    /// <summary>Why an address out of wrong-key attempts is refused, and when to retry.</summary>
+    public string RefusalDetail =>
+        $"Too many requests from this address presented a key that matches none; retry after {RetryAfterSeconds} s with a valid key.";
 
     public void Dispose() => _attempts.Dispose();
 
@@ -61,10 +83,10 @@ internal sealed class FailedKeyThrottle(IOptionsMonitor<RateLimitingOptions> opt
 
     private Task RejectAsync(HttpContext context)
     {
-        var retryAfter = (int)Math.Ceiling(60.0 / options.CurrentValue.FailedKeysPerMinute);
+        var retryAfter = RetryAfterSeconds;
         context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many wrong API keys",
-            $"Too many requests from this address presented a key that matches none; retry after {retryAfter} s with a valid key.");
+            RefusalDetail);
     }
 }
 

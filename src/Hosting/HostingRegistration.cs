@@ -14,6 +14,8 @@ using ModelRegistry.Dashboard.Components;
 using ModelRegistry.Dashboard.Components.Layout;
 using MudBlazor.Services;
 
+using ModelRegistry.Dashboard.Gateway;
+
 namespace ModelRegistry.Dashboard.Hosting;
 
 public static class HostingRegistration
@@ -31,6 +33,7 @@ public static class HostingRegistration
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsEnvironmentCheck>();
         builder.Services.AddAuthentication(ActorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ActorAuthenticationHandler>(ActorAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusedCallerBodies>();
         builder.Services.AddAuthorization(o =>
         {
@@ -94,6 +97,8 @@ public static class HostingRegistration
 
     public static WebApplication UseDashboardPipeline(this WebApplication app)
     {
+        app.UseGatewayLane(); // first: gateway requests need none of what follows (GatewayEndpoints.UseGatewayLane)
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -51,6 +51,22 @@ public static class SecurityHeaders
         $"form-action 'self'{formTargets}; " +
         "frame-ancestors 'none'";
 
+    /// <summary>
+    /// The same headers on an answer that is never a page (the gateway's completions and streams, set before the
+    /// upstream answers, without the per-response callback): a policy without a nonce, since no script runs there.
+    /// </summary>
+    public static void SetForMachineAnswer(IHeaderDictionary headers) => Set(headers, MachineAnswerPolicy);
+
+    private static void Set(IHeaderDictionary headers, string policy)
+    {
+        headers.ContentSecurityPolicy = policy;
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+    }
+
+    private static readonly string MachineAnswerPolicy = ContentSecurityPolicy(nonce: null, formTargets: "");
+
     /// <summary>An HTML answer, or one whose type is not known yet: it may carry inline script that needs the nonce.</summary>
     private static bool IsPage(HttpResponse response) =>
         response.ContentType is not { } type || type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
@@ -71,13 +87,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(static state =>
             {
                 var (http, targets, fixedPolicy) = ((HttpContext, string, string))state;
-                var headers = http.Response.Headers;
-                headers.ContentSecurityPolicy = IsPage(http.Response) || http.Items.ContainsKey(NonceKey)
+                Set(http.Response.Headers, IsPage(http.Response) || http.Items.ContainsKey(NonceKey)
                     ? ContentSecurityPolicy(http.CspNonce(), targets, http.Request.Path.StartsWithSegments(ApiReferencePath))
-                    : fixedPolicy;
-                headers.XFrameOptions = "DENY";
-                headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                    : fixedPolicy);
                 return Task.CompletedTask;
             }, (context, formTargets, notAPage));
             return next(context);

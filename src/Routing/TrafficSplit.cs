@@ -82,7 +82,14 @@ public sealed class TrafficSplit
     /// <paramref name="isHealthy"/> refuses gives its request to <see cref="Primary"/> (or, when that is unhealthy too,
     /// the first healthy version); null when no version receives traffic.
     /// </summary>
-    public string? Pick(string? sessionKey, Func<string, bool> isHealthy, Random random)
+    public string? Pick(string? sessionKey, Func<string, bool> isHealthy, Random random) =>
+        Pick(sessionKey, static (health, version) => health(version), isHealthy, random);
+
+    /// <summary>
+    /// <see cref="Pick(string?, Func{string, bool}, Random)"/> with the health check's state passed along, so a caller
+    /// on a hot path (the gateway, every request) need not allocate a closure.
+    /// </summary>
+    public string? Pick<TState>(string? sessionKey, Func<TState, string, bool> isHealthy, TState state, Random random)
     {
         if (_ranges.Length == 0)
         {
@@ -91,19 +98,19 @@ public sealed class TrafficSplit
 
         var bucket = sessionKey is null ? random.Next(Buckets) : BucketOf(sessionKey);
         var chosen = Owner(bucket);
-        if (isHealthy(chosen))
+        if (isHealthy(state, chosen))
         {
             return chosen;
         }
 
-        if (Primary is not null && isHealthy(Primary) && _ranges.Any(r => r.Version == Primary))
+        if (Primary is not null && isHealthy(state, Primary) && _ranges.Any(r => r.Version == Primary))
         {
             return Primary;
         }
 
         foreach (var (version, _) in _ranges)
         {
-            if (isHealthy(version))
+            if (isHealthy(state, version))
             {
                 return version;
             }

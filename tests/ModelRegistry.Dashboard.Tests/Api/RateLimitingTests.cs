@@ -135,14 +135,9 @@ public sealed class RateLimitingTests : IAsyncLifetime
 
     private HttpClient ClientFrom(string address, string? key = null) => ClientFrom(_factory, address, key);
 
-    /// <summary>A client whose requests arrive from <paramref name="address"/> (the in-memory server has no sockets).</summary>
     private static HttpClient ClientFrom(DashboardFactory factory, string address, string? key = null)
     {
-        factory.StartServer();
-        var client = new HttpClient(factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Parse(address)))
-        {
-            BaseAddress = factory.Server.BaseAddress,
-        };
+        var client = factory.CreateClientFrom(address);
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", key);

@@ -62,6 +62,16 @@ public class DashboardFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A client whose requests arrive from <paramref name="address"/> (the in-memory server has no sockets).</summary>
+    public HttpClient CreateClientFrom(string address)
+    {
+        StartServer();
+        return new HttpClient(Server.CreateHandler(context => context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address)))
+        {
+            BaseAddress = Server.BaseAddress,
+        };
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Host settings become the app's command-line arguments, so they win over appsettings.Development.json
