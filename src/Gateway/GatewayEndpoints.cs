@@ -200,6 +200,15 @@ internal sealed class GatewayForwarder(
             return;
         }
 
+        // A scoped key calls only its models in its environments, here as on the API (checked before the route is
+        // looked up, so a key learns nothing about models outside its scope).
+        if (caller.Scope?.Refusal(request.Model, environment) is { } outside)
+        {
+            await OpenAIErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
+                $"{caller.Name} may not call the gateway here: {outside}", "invalid_request_error", "outside_key_scope", "model");
+            return;
+        }
+
         LiveRoute? route;
         try
         {

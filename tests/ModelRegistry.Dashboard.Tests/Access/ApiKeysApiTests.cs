@@ -101,6 +101,32 @@ public sealed class ApiKeysApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scoped_inference_key_calls_the_gateway_only_for_its_models_in_its_environments()
+    {
+        var secret = (await CreateAsync(new { name = "chat-staging", role = "Inference", scopes = new { models = new[] { _model }, environments = Staging } }))
+            .GetProperty("secret").GetString()!;
+        using var keyed = _app.CreateClient();
+        keyed.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+
+        async Task<JsonElement> CallAsync(string environment, string model, HttpStatusCode expected)
+        {
+            using var response = await keyed.PostAsJsonAsync($"/gateway/{environment}/v1/chat/completions", new { model, messages = new[] { new { role = "user", content = "hi" } } }, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == expected, $"{environment}/{model}: {(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("error");
+        }
+
+        var otherModel = await CallAsync("staging", _other, HttpStatusCode.Forbidden);
+        var otherEnvironment = await CallAsync("production", _model, HttpStatusCode.Forbidden);
+        var inside = await CallAsync("staging", _model, HttpStatusCode.NotFound); // inside the scope: no route there yet
+
+        Assert.Equal("outside_key_scope", otherModel.GetProperty("code").GetString());
+        Assert.Contains($"scoped to model(s) {_model}", otherModel.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("scoped to environment(s) staging", otherEnvironment.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("route_not_found", inside.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_scoped_operator_key_cannot_launch_a_deployment_outside_its_environment()
     {
         var secret = (await CreateAsync(new { name = "staging-only", role = "Operator", scopes = new { environments = Staging } }))
