@@ -18,8 +18,11 @@ public sealed class GatewaySdkTests : IAsyncDisposable
     {
         ["Demo:Traffic:Enabled"] = "false",
         ["Demo:BackendDefaults:ErrorRate"] = "0",
+        ["Demo:Backends:support-chat:2.0.0:ErrorRate"] = "0", // the demo's staging canary, which may take 10% once its deployment ticks
         ["Demo:BackendDefaults:MedianLatencyMs"] = "2",
     });
+
+    private static readonly string[] StagingVersions = ["1.2.0", "2.0.0"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -35,7 +38,7 @@ public sealed class GatewaySdkTests : IAsyncDisposable
         Assert.NotEmpty(result.Value.Content);
         var headers = result.GetRawResponse().Headers;
         Assert.True(headers.TryGetValue("X-Model-Version", out var version));
-        Assert.Equal("1.2.0", version); // the demo route in staging serves 1.2.0 only
+        Assert.Contains(version, StagingVersions); // the demo route in staging: 1.2.0, and 2.0.0 once the demo canary takes its 10%
         Assert.True(headers.TryGetValue("X-Route-Revision", out var revision));
         Assert.True(long.Parse(revision!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
@@ -48,7 +51,7 @@ public sealed class GatewaySdkTests : IAsyncDisposable
         // The gateway has read (and holds) the old route before the write.
         var first = await Client("support-chat", "staging").CompleteChatAsync([new UserChatMessage("hello")], cancellationToken: Ct);
         Assert.True(first.GetRawResponse().Headers.TryGetValue("X-Model-Version", out var old));
-        Assert.Equal("1.2.0", old);
+        Assert.Contains(old, StagingVersions);
         using (var launch = await http.PostAsJsonAsync("/api/v1/deployments", new
         {
             model = "support-chat", version = "2.0.0", environment = "staging", strategy = "direct",
