@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelRegistry.Dashboard.Core;
 using ModelRegistry.Dashboard.Health;
+using ModelRegistry.Dashboard.Api;
 using ModelRegistry.Dashboard.Hosting;
 using ModelRegistry.Dashboard.Registry;
 using ModelRegistry.Dashboard.Routing;
@@ -69,7 +70,7 @@ public static class GatewayEndpoints
         }
 
         var afterEnvironment = value[(slash + 1)..];
-        if (!afterEnvironment.StartsWith("v1", StringComparison.Ordinal) || (afterEnvironment.Length > 2 && afterEnvironment[2] != '/'))
+        if (!afterEnvironment.StartsWith("v1", StringComparison.OrdinalIgnoreCase) || (afterEnvironment.Length > 2 && afterEnvironment[2] != '/'))
         {
             return false;
         }
@@ -85,11 +86,15 @@ internal sealed class GatewayLane(
     GatewayForwarder forwarder,
     ApiKeyAuthenticator keys,
     FailedKeyThrottle throttle,
+    GatewayAnswerHeaders answerHeaders,
     ILogger<GatewayLane> logger)
 {
+    /// <summary>What the app's exception handler tells a client to wait after a transient database error.</summary>
+    private const int RetryAfterSeconds = 1;
+
     public async Task HandleAsync(HttpContext context, string environment, string path)
     {
-        SecurityHeaders.SetForMachineAnswer(context.Response.Headers);
+        answerHeaders.Apply(context);
         try
         {
             if (await CallerAsync(context) is { } actor)
@@ -99,7 +104,18 @@ internal sealed class GatewayLane(
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
-            logger.LogError(e, "The gateway failed on {Method} {Path}", context.Request.Method, context.Request.Path);
+            // As the app's exception handler does for its own requests: a request Kestrel found malformed (a body
+            // cut short, one over the server's limit) is the caller's problem, a busy database is worth retrying,
+            // anything else is the server's and is logged as an error.
+            var (status, level, type, code, message) = e switch
+            {
+                BadHttpRequestException bad => (bad.StatusCode, LogLevel.Information, "invalid_request_error", "bad_request", bad.Message),
+                _ when TransientDatabaseErrors.Matches(e) => (StatusCodes.Status503ServiceUnavailable, LogLevel.Warning, "server_error", "database_busy",
+                    $"The database is busy with other writes; retry in {RetryAfterSeconds} s."),
+                _ => (StatusCodes.Status500InternalServerError, LogLevel.Error, "server_error", "internal_error",
+                    "The gateway failed to handle the request; it is logged on the server."),
+            };
+            logger.Log(level, e, "The gateway answered {Status} to {Method} {Path}", status, context.Request.Method, context.Request.Path);
             if (context.Response.HasStarted)
             {
                 context.Abort();
@@ -107,9 +123,13 @@ internal sealed class GatewayLane(
             }
 
             context.Response.Clear();
-            SecurityHeaders.SetForMachineAnswer(context.Response.Headers);
-            await OpenAIErrors.WriteAsync(context, StatusCodes.Status500InternalServerError,
-                "The gateway failed to handle the request; it is logged on the server.", "server_error", "internal_error");
+            answerHeaders.Apply(context);
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            }
+
+            await OpenAIErrors.WriteAsync(context, status, message, type, code);
         }
     }
 
@@ -167,6 +187,7 @@ internal sealed class GatewayForwarder(
     IGatewayRecorder metrics,
     IEndpointAddressResolver addresses,
     IOptionsMonitor<GatewayOptions> options,
+    GatewayAnswerHeaders answerHeaders,
     TimeProvider clock)
 {
     /// <summary>Forwards the request of <paramref name="caller"/>, who may call the gateway (<see cref="Actor.CanCallGateway"/>).</summary>
@@ -258,7 +279,7 @@ internal sealed class GatewayForwarder(
                 addresses.Resolve(target.Endpoint),
                 client.Invoker,
                 RequestConfig(settings.UpstreamTimeout),
-                new GatewayTransformer(path, settings.CredentialFor(target.Endpoint)?.ApiKey));
+                new GatewayTransformer(path, settings.CredentialFor(target.Endpoint)?.ApiKey, answerHeaders));
         }
         finally
         {
@@ -270,6 +291,7 @@ internal sealed class GatewayForwarder(
         var errorType = Classify(error, context);
         if (errorType is not null && !context.Response.HasStarted)
         {
+            answerHeaders.Apply(context); // YARP cleared the response, headers included
             await OpenAIErrors.WriteAsync(context, error == ForwarderError.RequestTimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
                 $"Version {version} of '{request.Model}' did not answer ({errorType}).", "server_error", errorType);
         }
@@ -371,10 +393,17 @@ internal sealed class GatewayForwarder(
 
 /// <summary>
 /// Rewrites the outgoing request: <c>{endpoint}v1/{path}</c>, the caller's credentials and session header removed, the
-/// upstream's own key added when configured.
+/// upstream's own key added when configured; the answer's headers are the upstream's with ours on top.
 /// </summary>
-internal sealed class GatewayTransformer(string path, string? upstreamKey) : HttpTransformer
+internal sealed class GatewayTransformer(string path, string? upstreamKey, GatewayAnswerHeaders answerHeaders) : HttpTransformer
 {
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        answerHeaders.Apply(httpContext);
+        return proceed;
+    }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);

@@ -35,6 +35,7 @@ public static class GatewayRegistration
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayForwarder>();
+        services.AddSingleton<GatewayAnswerHeaders>();
         services.TryAddSingleton<IEndpointAddressResolver, RegisteredEndpointAddress>();
         if (ModeOf(configuration) == GatewayMode.Standalone)
         {

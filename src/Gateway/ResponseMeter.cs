@@ -149,7 +149,8 @@ internal sealed class ResponseMeter(Stream inner, TimeProvider clock, long start
     {
         if (_captured.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_captured);
+            // Cleared: it held a caller's completion, and the shared pool hands it to any other code next.
+            ArrayPool<byte>.Shared.Return(_captured, clearArray: true);
         }
 
         _captured = [];

@@ -49,6 +49,9 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
 
     public int FailureStatus { get; set; } = StatusCodes.Status500InternalServerError;
 
+    /// <summary>Headers the server adds to every answer (a model server behind its own hardening, say).</summary>
+    public Dictionary<string, string> AnswerHeaders { get; } = [];
+
     public int Requests => Volatile.Read(ref _requests);
 
     public string? LastModel { get; private set; }
@@ -62,6 +65,15 @@ public sealed class FakeOpenAIBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         FakeOpenAIBackend? self = null;
+        app.Use((context, next) =>
+        {
+            foreach (var (name, value) in self!.AnswerHeaders)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            return next(context);
+        });
         app.MapGet("/health", () => self!.Healthy ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         app.MapPost("/v1/chat/completions", (HttpContext context) => self!.ChatAsync(context));
         app.MapPost("/v1/embeddings", (HttpContext context) => self!.EmbeddingsAsync(context));

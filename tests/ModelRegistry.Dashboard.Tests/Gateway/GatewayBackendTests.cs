@@ -121,6 +121,24 @@ public sealed class GatewayBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_gateway_s_security_headers_replace_the_upstream_s_rather_than_merging_with_them()
+    {
+        _stable.AnswerHeaders["X-Frame-Options"] = "SAMEORIGIN";
+        _stable.AnswerHeaders["Content-Security-Policy"] = "default-src *";
+        _stable.AnswerHeaders["Strict-Transport-Security"] = "max-age=1";
+        _stable.AnswerHeaders["X-Upstream-Trace"] = "kept";
+
+        using var response = await PostAsync("chat/completions", new { model = _model, messages = new[] { new { role = "user", content = "hi" } } }, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.StartsWith("default-src 'self';", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"), "Development over plain HTTP sends no HSTS, the upstream's included");
+        Assert.Equal("kept", Assert.Single(response.Headers.GetValues("X-Upstream-Trace")));
+    }
+
+    [Fact]
     public async Task An_unhealthy_version_gets_no_requests_and_its_share_goes_to_the_primary()
     {
         _canary.Healthy = false;

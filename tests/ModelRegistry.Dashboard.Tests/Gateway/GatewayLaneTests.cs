@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public sealed class GatewayLaneTests
     [InlineData("/gateway/staging/v1", "staging", "")]
     [InlineData("/gateway/staging/v1/", "staging", "")]
     [InlineData("/Gateway/staging/v1/embeddings", "staging", "embeddings")]
+    [InlineData("/gateway/staging/V1/models", "staging", "models")]
     public void The_gateway_shape_takes_the_lane_with_its_environment_and_path(string requestPath, string environment, string path)
     {
         Assert.True(GatewayEndpoints.TryMatch(requestPath, out var matchedEnvironment, out var matchedPath));
@@ -122,14 +124,7 @@ public sealed class GatewayLaneTests
     public async Task A_failure_inside_the_gateway_is_logged_and_answered_with_an_OpenAI_shaped_500()
     {
         var logs = new CapturedLogs(LogLevel.Error);
-        await using var app = new DashboardFactory
-        {
-            TestServices = services =>
-            {
-                services.AddSingleton<ILoggerProvider>(logs);
-                services.AddSingleton<IGatewayRoutes, FailingRoutes>();
-            },
-        };
+        await using var app = AppWhoseRoutesThrow(new InvalidOperationException(FailingRoutes.Secret), logs);
         using var client = app.CreateApiKeyClient();
 
         using var response = await client.PostAsync("/gateway/staging/v1/chat/completions", Chat("support-chat"), Ct);
@@ -139,6 +134,50 @@ public sealed class GatewayLaneTests
         Assert.DoesNotContain(FailingRoutes.Secret, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains(logs.Lines, line => line.Contains(FailingRoutes.Secret, StringComparison.Ordinal) && line.Contains("/gateway/staging/v1/chat/completions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_busy_database_is_answered_503_with_Retry_After_and_not_logged_as_an_error()
+    {
+        var logs = new CapturedLogs(LogLevel.Error);
+        await using var app = AppWhoseRoutesThrow(new Microsoft.Data.Sqlite.SqliteException("database is locked", 5), logs);
+        using var client = app.CreateApiKeyClient();
+
+        using var response = await client.PostAsync("/gateway/staging/v1/chat/completions", Chat("support-chat"), Ct);
+
+        var error = await ShouldBeOpenAIErrorAsync(response, HttpStatusCode.ServiceUnavailable, "database_busy");
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.DoesNotContain(logs.Lines, line => line.Contains("/gateway/staging/v1/chat/completions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_request_the_server_finds_malformed_is_the_caller_s_error_with_its_own_status()
+    {
+        var logs = new CapturedLogs(LogLevel.Error);
+        await using var app = AppWhoseRoutesThrow(new BadHttpRequestException("Unexpected end of request content.", StatusCodes.Status400BadRequest), logs);
+        using var client = app.CreateApiKeyClient();
+
+        using var response = await client.PostAsync("/gateway/staging/v1/chat/completions", Chat("support-chat"), Ct);
+
+        var error = await ShouldBeOpenAIErrorAsync(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("Unexpected end of request content.", error.GetProperty("message").GetString());
+        Assert.Empty(logs.Lines);
+    }
+
+    [Fact]
+    public async Task Outside_Development_a_gateway_answer_over_HTTPS_carries_the_app_s_HSTS()
+    {
+        await using var app = new ProductionDashboardFactory();
+        using var client = app.CreateApiKeyClient();
+        client.BaseAddress = new Uri("https://dashboard.example");
+
+        using var response = await client.PostAsync("/gateway/staging/v1/chat/completions", Chat("no-such-model"), Ct);
+
+        await ShouldBeOpenAIErrorAsync(response, HttpStatusCode.NotFound, "model_not_found");
+        Assert.Equal("max-age=2592000", response.Headers.GetValues("Strict-Transport-Security").Single());
     }
 
     [Fact]
@@ -167,6 +206,16 @@ public sealed class GatewayLaneTests
         Assert.Null(await keys.AuthenticateAsync(demo.Value, demoAllowed: false, Ct));
     }
 
+    /// <summary>The app with a route source that throws <paramref name="failure"/>, its error logs in <paramref name="logs"/>.</summary>
+    private static DashboardFactory AppWhoseRoutesThrow(Exception failure, CapturedLogs logs) => new()
+    {
+        TestServices = services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.AddSingleton<IGatewayRoutes>(new FailingRoutes(failure));
+        },
+    };
+
     private static AuthOptions Keys(params (string Name, string Key)[] keys) =>
         new() { ApiKeys = [.. keys.Select(k => new ApiKeyOptions { Name = k.Name, Key = k.Key, Role = ActorRole.Automation })] };
 
@@ -190,12 +239,12 @@ public sealed class GatewayLaneTests
         return client;
     }
 
-    private sealed class FailingRoutes : IGatewayRoutes
+    private sealed class FailingRoutes(Exception failure) : IGatewayRoutes
     {
         public const string Secret = "route table exploded";
 
         public ValueTask<LiveRoute?> FindAsync(string environment, string model, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException(Secret);
+            throw failure;
 
         public Task<bool> IsRegisteredAsync(string model, CancellationToken cancellationToken) => Task.FromResult(true);
 
