@@ -3,7 +3,7 @@ using MudBlazor;
 namespace ModelRegistry.Dashboard.Components.Layout;
 
 /// <summary>The dashboard's palette: calm neutrals, one accent, and status colours that read in light and dark mode.</summary>
-internal static class DashboardTheme
+public static class DashboardTheme
 {
     public static MudTheme Theme { get; } = new()
     {
