@@ -156,15 +156,12 @@ public sealed class MetricsPageChartTests : DashboardTestContext
 
     private static async Task ClickRangeAsync(IRenderedComponent<MetricsPage> cut, string key)
     {
-        var group = cut.FindComponent<MudToggleGroup<string>>();
-        await cut.InvokeAsync(() => group.Instance.ValueChanged.InvokeAsync(key));
+        await cut.InvokeAsync(() => cut.Find($"[data-testid=metrics-range-{key}]").Click());
+        Assert.Equal("true", cut.Find($"[data-testid=metrics-range-{key}]").GetAttribute("aria-checked"));
     }
 
-    private static async Task PickAsync(IRenderedComponent<MetricsPage> cut, string testId, string version)
-    {
-        var select = cut.FindComponents<MudSelect<string>>().Single(s => Equals(s.Instance.UserAttributes.GetValueOrDefault("data-testid"), testId));
-        await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(version));
-    }
+    private static Task PickAsync(IRenderedComponent<MetricsPage> cut, string testId, string version) =>
+        cut.InvokeAsync(() => cut.Find($"select[data-testid={testId}]").Change(version));
 
     private sealed record Reset(IReadOnlyList<WirePoint> Points, long? WindowMs);
 }

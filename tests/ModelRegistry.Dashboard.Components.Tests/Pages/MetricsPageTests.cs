@@ -1,4 +1,5 @@
 using Bunit;
+using ModelRegistry.Dashboard.Components.Controls;
 using ModelRegistry.Dashboard.Components.Pages.Metrics;
 using ModelRegistry.Dashboard.Routing;
 
@@ -44,6 +45,34 @@ public sealed class MetricsPageTests : DashboardTestContext
         await RecordTrafficAsync("staging", Model, "1.0.0", requests: 30, failEvery: 3);
 
         cut.WaitForAssertion(() => Assert.Equal(["1.0.0 100% 40 25.0%"], Rows(cut, "staging")), TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// A second's figures re-render the table alone: the page — pickers, charts' shells — is not rendered again each
+    /// second, which cost every open dashboard a second render tree per component (docs/benchmarks.md §e).
+    /// </summary>
+    [Fact]
+    public async Task A_second_s_figures_re_render_the_table_not_the_page()
+    {
+        await SeedServedVersionAsync("staging", Model, "1.0.0");
+        await RecordTrafficAsync("staging", Model, "1.0.0", requests: 10);
+        var cut = RenderMetrics(Model);
+        var table = cut.FindComponent<MetricsTable>();
+        cut.WaitForAssertion(() => Assert.Equal(["1.0.0 100% 10 0.0%"], Rows(cut, "staging")));
+        // Past the seeding's own route changes (the page re-reads routes on those): two of the table's seconds.
+        var settled = table.RenderCount + 2;
+        cut.WaitForAssertion(() => Assert.True(table.RenderCount >= settled), TimeSpan.FromSeconds(5));
+        // A picker renders again whenever the page does (its options are a new list each time); bUnit counts a
+        // component's render when anything below it renders, so the page's own count would include the table's.
+        var picker = cut.FindComponent<PickerSelect>();
+        var pickerRenders = picker.RenderCount;
+        var tableRenders = table.RenderCount;
+
+        await RecordTrafficAsync("staging", Model, "1.0.0", requests: 5);
+
+        cut.WaitForAssertion(() => Assert.Equal(["1.0.0 100% 15 0.0%"], Rows(cut, "staging")), TimeSpan.FromSeconds(5));
+        Assert.True(table.RenderCount > tableRenders);
+        Assert.Equal(pickerRenders, picker.RenderCount);
     }
 
     [Fact]

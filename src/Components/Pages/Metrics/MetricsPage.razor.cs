@@ -13,8 +13,9 @@ namespace ModelRegistry.Dashboard.Components.Pages.Metrics;
 /// <summary>
 /// One model's metrics: per-version charts for one environment over a live or a history range, marked with its
 /// deployments and alert firings, and below them each version's figures per environment. The charts load a snapshot
-/// once per range and then follow the shared <see cref="LiveFeed"/>; the table is re-summarised from the in-memory
-/// windows once a second; the routes and marks are re-read only when the change notifier says they changed.
+/// once per range and then follow the shared <see cref="LiveFeed"/>; the table (<see cref="MetricsTable"/>) re-summarises
+/// the in-memory windows once a second and re-renders alone; the routes and marks are re-read only when the change
+/// notifier says they changed. The page itself renders only when the operator picks something or the routes change.
 /// </summary>
 public sealed partial class MetricsPage
 {
@@ -24,7 +25,6 @@ public sealed partial class MetricsPage
     private readonly List<LiveSecond> _backlog = [];
     private readonly HashSet<string> _markKeys = [];
     private readonly List<ChartMark> _marks = [];
-    private PeriodicRefresh? _refresh;
     private LiveFeedFollower? _follower;
     private MetricsMarks? _markSource;
     private MetricsSnapshot? _snapshot;
@@ -33,13 +33,12 @@ public sealed partial class MetricsPage
     private DateTime _loadedAt;
     private IReadOnlyList<string> _models = [];
     private IReadOnlyList<RouteInfo> _routes = [];
-    private List<Row> _rows = [];
     private string? _model;
     private string? _environment;
     private string? _compareA;
     private string? _compareB;
     private MetricsRange _range = MetricsRange.Default;
-    private DateTime? _updatedAt;
+    private bool _shown;
 
     [Parameter]
     public string? Model { get; set; }
@@ -104,7 +103,6 @@ public sealed partial class MetricsPage
         if (changes.Any(c => c.Kind == ChangeKind.RouteChanged))
         {
             _routes = await Routes.ListAsync(model: _model);
-            RefreshRows();
             if (!ChartedVersions.SequenceEqual(_snapshot?.Versions ?? []))
             {
                 await LoadChartsAsync();
@@ -124,19 +122,15 @@ public sealed partial class MetricsPage
         var routes = await Routes.ListAsync();
         _models = [.. routes.Select(r => r.Model).Concat(Metrics.ActiveSeries.Select(s => s.Model)).Distinct().Order(StringComparer.Ordinal)];
         _follower = LiveFeedFollower.Start(Feed, second => InvokeAsync(() => OnSecondAsync(second)), DispatchExceptionAsync);
-        _refresh = PeriodicRefresh.Start(TimeSpan.FromSeconds(1), Clock, () => InvokeAsync(() =>
-        {
-            RefreshRows();
-            StateHasChanged();
-        }));
     }
 
     /// <summary>The router reuses this page for another model's address (back/forward): follow the new <see cref="Model"/>.</summary>
     protected override async Task OnParametersSetAsync()
     {
         var model = Model ?? _model ?? (_models.Count > 0 ? _models[0] : null);
-        if (model != _model || _updatedAt is null)
+        if (model != _model || !_shown)
         {
+            _shown = true;
             _range = MetricsRange.Find(RangeQuery ?? _range.Key);
             await SelectModelAsync(model, EnvironmentQuery);
         }
@@ -149,7 +143,6 @@ public sealed partial class MetricsPage
         var environments = Environments;
         _environment = environment is not null && environments.Contains(environment) ? environment : environments.Count > 0 ? environments[0] : null;
         (_compareA, _compareB) = (null, null);
-        RefreshRows();
         await LoadChartsAsync();
     }
 
@@ -165,7 +158,6 @@ public sealed partial class MetricsPage
     private Task OnRangeChanged(string key)
     {
         _range = MetricsRange.Find(key);
-        RefreshRows();
         return LoadChartsAsync();
     }
 
@@ -271,31 +263,6 @@ public sealed partial class MetricsPage
         await Task.WhenAll(_charts.Values.Select(chart => chart.AnnotateAsync(added)));
     }
 
-    /// <summary>Each version's figures from the in-memory windows only: the routes are those last read (on a route change).</summary>
-    private void RefreshRows()
-    {
-        if (_model is null)
-        {
-            _rows = [];
-            return;
-        }
-
-        var window = TimeSpan.FromSeconds(_range.TableSeconds);
-        var series = _routes.SelectMany(r => r.Splits.Select(s => new SeriesKey(r.Environment, r.Model, s.Version)))
-            .Concat(Metrics.ActiveSeries.Where(s => s.Model == _model))
-            .Distinct();
-        _rows = [.. series
-            .Select(key => new Row(Metrics.Summarize(key, window), _routes.FirstOrDefault(r => r.Environment == key.Environment)?.Splits.FirstOrDefault(s => s.Version == key.Version)?.Weight))
-            .Where(r => r.Summary.Requests > 0 || r.Weight is not null)
-            .OrderBy(r => r.Summary.Environment == "production" ? 1 : 0)
-            .ThenBy(r => r.Summary.Environment, StringComparer.Ordinal)
-            .ThenByDescending(r => r.Summary.Version, SemanticVersion.Precedence)];
-        _updatedAt = Clock.GetUtcNow().UtcDateTime;
-    }
-
-    private static string Number(double value, string format) =>
-        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "—";
-
     protected override async ValueTask DisposeAsyncCore()
     {
         if (_follower is not null)
@@ -303,13 +270,6 @@ public sealed partial class MetricsPage
             await _follower.DisposeAsync();
         }
 
-        if (_refresh is not null)
-        {
-            await _refresh.DisposeAsync();
-        }
-
         await base.DisposeAsyncCore();
     }
-
-    private sealed record Row(MetricsSummary Summary, int? Weight);
 }
