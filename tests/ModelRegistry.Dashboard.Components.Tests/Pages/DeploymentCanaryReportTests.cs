@@ -1,6 +1,7 @@
 using Bunit;
 using Bunit.Rendering;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Components.Tests.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Pages.Deployments;
 using ModelRegistry.Dashboard.Core;
@@ -77,7 +78,7 @@ public sealed class DeploymentCanaryReportTests : DashboardTestContext
         Feed.Publish(Second(at, canaryPoint: Point(at, requests: 8, errors: 2, latencyMs: 200), stablePoint: Point(at, requests: 72, errors: 0, latencyMs: 100)));
         cut.WaitForAssertion(() =>
         {
-            var appended = Calls("append").Where(c => (string)c.Arguments[0]! == errorRate).SelectMany(c => (WirePoint[])c.Arguments[1]!).ToList();
+            var appended = Calls("append").Where(c => (string)c.Arguments[0]! == errorRate).SelectMany(c => Sent.Of<WirePoint[]>(c.Arguments[1])).ToList();
             Assert.Contains(new WirePoint(0, Ms(at), 25), appended);
             Assert.Contains(new WirePoint(1, Ms(at), 0), appended);
         });
@@ -101,7 +102,7 @@ public sealed class DeploymentCanaryReportTests : DashboardTestContext
             Assert.Equal(ChartIds.Length, marks.Count(m => m.Mark.Kind == "pause"));
         });
         Assert.Equal(ChartIds.Length, Calls("create").Count);
-        Assert.Equal([.. charts.Keys.Select(k => ElementId(cut, k)).Order()], Calls("create").Select(c => ((ChartConfig)c.Arguments[1]!).Id).Order());
+        Assert.Equal([.. charts.Keys.Select(k => ElementId(cut, k)).Order()], Calls("create").Select(c => (Sent.Of<ChartConfig>(c.Arguments[1])).Id).Order());
     }
 
     [Fact]
@@ -157,14 +158,14 @@ public sealed class DeploymentCanaryReportTests : DashboardTestContext
     private Dictionary<string, ChartConfig> WaitForCharts(IRenderedComponent<ContainerFragment> cut)
     {
         cut.WaitForAssertion(() => Assert.Equal(ChartIds.Length, Calls("create").Count));
-        var byId = Calls("create").Select(c => (ChartConfig)c.Arguments[1]!).ToDictionary(c => c.Id);
+        var byId = Calls("create").Select(c => Sent.Of<ChartConfig>(c.Arguments[1])).ToDictionary(c => c.Id);
         return ChartIds.ToDictionary(k => k, k => byId[ElementId(cut, k)]);
     }
 
     private List<JSRuntimeInvocation> Calls(string identifier) => [.. JSInterop.Invocations.Where(i => i.Identifier == identifier)];
 
     private List<(string Chart, WireMark Mark)> Annotated() =>
-        [.. Calls("annotate").SelectMany(c => ((WireMark[])c.Arguments[1]!).Select(m => ((string)c.Arguments[0]!, m)))];
+        [.. Calls("annotate").SelectMany(c => (Sent.Of<WireMark[]>(c.Arguments[1])).Select(m => ((string)c.Arguments[0]!, m)))];
 
     private static string ElementId(IRenderedComponent<ContainerFragment> cut, string testId) => cut.Find($"[data-testid={testId}] .tsc-canvas").Id!;
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Components.Tests.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Pages.Metrics;
 using ModelRegistry.Dashboard.Routing;
@@ -143,16 +144,16 @@ public sealed class MetricsPageChartTests : DashboardTestContext
         points.Where(p => p.Series == 0).Select(p => p.X).Order().Zip(points.Where(p => p.Series == 0).Select(p => p.X).Order().Skip(1), (a, b) => b - a);
 
     private List<ChartConfig> Creates() =>
-        [.. JSInterop.Invocations.Where(i => i.Identifier == "create").Select(i => (ChartConfig)i.Arguments[1]!)];
+        [.. JSInterop.Invocations.Where(i => i.Identifier == "create").Select(i => Sent.Of<ChartConfig>(i.Arguments[1]))];
 
     private List<Reset> Resets(string chartId) =>
-        [.. JSInterop.Invocations.Where(i => i.Identifier == "reset" && Equals(i.Arguments[0], chartId)).Select(i => new Reset((WirePoint[])i.Arguments[1]!, (long?)i.Arguments[3]))];
+        [.. JSInterop.Invocations.Where(i => i.Identifier == "reset" && Equals(i.Arguments[0], chartId)).Select(i => new Reset(Sent.Of<WirePoint[]>(i.Arguments[1]), (long?)i.Arguments[3]))];
 
     private List<WirePoint[]> Appends() =>
-        [.. JSInterop.Invocations.Where(i => i.Identifier == "append").Select(i => (WirePoint[])i.Arguments[1]!)];
+        [.. JSInterop.Invocations.Where(i => i.Identifier == "append").Select(i => Sent.Of<WirePoint[]>(i.Arguments[1]))];
 
     private List<WireMark> Annotations() =>
-        [.. JSInterop.Invocations.Where(i => i.Identifier == "annotate").SelectMany(i => (WireMark[])i.Arguments[1]!)];
+        [.. JSInterop.Invocations.Where(i => i.Identifier == "annotate").SelectMany(i => Sent.Of<WireMark[]>(i.Arguments[1]))];
 
     private static async Task ClickRangeAsync(IRenderedComponent<MetricsPage> cut, string key)
     {

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using ModelRegistry.Dashboard.Components.Tests.Controls.Charts;
 using ModelRegistry.Dashboard.Components.Controls.Charts;
 using ModelRegistry.Dashboard.Routing;
 using ModelRegistry.Dashboard.Telemetry;
@@ -111,7 +112,7 @@ public sealed class TrafficSparklineTests : DashboardTestContext
         cut.WaitForAssertion(() =>
         {
             var id = Canvas(cut, testId).Id;
-            config = Assert.Single(_module.Invocations["create"].Select(i => (ChartConfig)i.Arguments[1]!), c => c.Id == id);
+            config = Assert.Single(_module.Invocations["create"].Select(i => Sent.Of<ChartConfig>(i.Arguments[1])), c => c.Id == id);
         });
         Assert.True(config!.Sparkline);
         return config;
@@ -139,7 +140,7 @@ public sealed class TrafficSparklineTests : DashboardTestContext
     }
 
     private List<WirePoint> Appended(string chartId) =>
-        [.. _module.Invocations["append"].Where(i => (string)i.Arguments[0]! == chartId).SelectMany(i => (WirePoint[])i.Arguments[1]!)];
+        [.. _module.Invocations["append"].Where(i => (string)i.Arguments[0]! == chartId).SelectMany(i => Sent.Of<WirePoint[]>(i.Arguments[1]))];
 
     private static (string Requests, string Errors) NowText<T>(IRenderedComponent<T> cut, string testId)
         where T : Microsoft.AspNetCore.Components.IComponent =>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ModelRegistry.Dashboard.Components.Controls.Charts;
 
@@ -76,3 +78,51 @@ internal sealed record ChartConfig(
     IReadOnlyList<WirePoint> Points,
     IReadOnlyList<WireMark> Marks,
     IReadOnlyList<WireThreshold> Thresholds);
+
+/// <summary>
+/// A chart interop argument written by the source-generated <see cref="ChartJson"/> context. Blazor's JS runtime keeps
+/// a serializer of its own per circuit, so every record sent to the browser had its System.Text.Json metadata built again
+/// for each open dashboard (property infos, emitted accessors: the largest share of a circuit's memory left,
+/// docs/benchmarks.md §e); wrapped, a circuit's serializer sees one converter-backed type per payload and the JSON —
+/// the same JSON — is written from metadata built once for the process.
+/// </summary>
+[JsonConverter(typeof(ChartPayloadConverter))]
+internal sealed class ChartPayload<T>(T value)
+{
+    public T Value { get; } = value;
+}
+
+internal static class ChartPayload
+{
+    public static ChartPayload<T> Of<T>(T value) => new(value);
+}
+
+/// <summary>Writes a <see cref="ChartPayload{T}"/> with <see cref="ChartJson"/>; payloads only go to the browser.</summary>
+internal sealed class ChartPayloadConverter : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) =>
+        typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(ChartPayload<>);
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(Writer<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+
+    private sealed class Writer<T> : JsonConverter<ChartPayload<T>>
+    {
+        private static readonly JsonTypeInfo<T> TypeInfo =
+            (JsonTypeInfo<T>?)ChartJson.Default.GetTypeInfo(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T)} is not in ChartJson.");
+
+        public override ChartPayload<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Chart payloads are only sent to the browser.");
+
+        public override void Write(Utf8JsonWriter writer, ChartPayload<T> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.Value, TypeInfo);
+    }
+}
+
+/// <summary>The chart module's wire shapes, camelCase as Blazor's JS runtime writes them.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ChartConfig))]
+[JsonSerializable(typeof(WirePoint[]))]
+[JsonSerializable(typeof(WireMark[]))]
+[JsonSerializable(typeof(WireThreshold[]))]
+internal sealed partial class ChartJson : JsonSerializerContext;

@@ -114,7 +114,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             return;
         }
 
-        await InvokeSafelyAsync("annotate", _id, marks.Select(WireMark.From).ToArray());
+        await InvokeSafelyAsync("annotate", _id, ChartPayload.Of(marks.Select(WireMark.From).ToArray()));
     }
 
     /// <summary>Replaces every point and mark (a new range or another version picked); the chart itself is kept.</summary>
@@ -129,7 +129,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         Window = window;
         if (_created && _module is not null && !_disposed)
         {
-            await InvokeSafelyAsync("reset", _id, points.Select(WirePoint.From).ToArray(), marks.Select(WireMark.From).ToArray(), WindowMs(window));
+            await InvokeSafelyAsync("reset", _id, ChartPayload.Of(points.Select(WirePoint.From).ToArray()), ChartPayload.Of(marks.Select(WireMark.From).ToArray()), WindowMs(window));
             Deltas.Sent();
             await RefreshTableAsync();
         }
@@ -154,7 +154,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
         if (!Thresholds.SequenceEqual(_sentThresholds))
         {
             _sentThresholds = Thresholds;
-            await InvokeSafelyAsync("thresholds", _id, Thresholds.Select(t => new WireThreshold(t.Value, t.Label)).ToArray());
+            await InvokeSafelyAsync("thresholds", _id, ChartPayload.Of(Thresholds.Select(t => new WireThreshold(t.Value, t.Label)).ToArray()));
         }
     }
 
@@ -206,7 +206,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
             points,
             marks,
             [.. Thresholds.Select(t => new WireThreshold(t.Value, t.Label))]);
-        await _module.InvokeVoidAsync("create", _element, config);
+        await _module.InvokeVoidAsync("create", _element, ChartPayload.Of(config));
         _created = true;
     }
 
@@ -214,7 +214,7 @@ public sealed partial class TimeSeriesChart : IAsyncDisposable
     {
         if (Deltas.TakePoints() is { } points)
         {
-            await InvokeSafelyAsync("append", _id, points);
+            await InvokeSafelyAsync("append", _id, ChartPayload.Of(points));
             await RefreshTableAsync();
         }
     }

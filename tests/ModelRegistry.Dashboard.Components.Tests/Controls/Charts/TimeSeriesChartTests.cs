@@ -68,7 +68,7 @@ public sealed class TimeSeriesChartTests : BunitContext
 
         var append = Assert.Single(_module.Invocations["append"]);
         Assert.Equal(config.Id, append.Arguments[0]);
-        Assert.Equal(delta.Select(WirePoint.From), Assert.IsType<WirePoint[]>(append.Arguments[1]));
+        Assert.Equal(delta.Select(WirePoint.From), Sent.Of<WirePoint[]>(append.Arguments[1]));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class TimeSeriesChartTests : BunitContext
 
         var annotate = Assert.Single(_module.Invocations["annotate"]);
         Assert.Equal(config.Id, annotate.Arguments[0]);
-        var sent = Assert.Single(Assert.IsType<WireMark[]>(annotate.Arguments[1]));
+        var sent = Assert.Single(Sent.Of<WireMark[]>(annotate.Arguments[1]));
         Assert.Equal(("rollback", "rollback", "error rate 12% > 5%"), (sent.Label, sent.Kind, sent.Detail));
         Assert.Single(_module.Invocations["create"]);
     }
@@ -129,7 +129,7 @@ public sealed class TimeSeriesChartTests : BunitContext
 
         var redraw = Assert.Single(_module.Invocations["thresholds"]);
         Assert.Equal(config.Id, redraw.Arguments[0]);
-        Assert.Equal([new WireThreshold(2, "error rate ≤ 2%")], Assert.IsType<WireThreshold[]>(redraw.Arguments[1]));
+        Assert.Equal([new WireThreshold(2, "error rate ≤ 2%")], Sent.Of<WireThreshold[]>(redraw.Arguments[1]));
         Assert.Single(_module.Invocations["create"]);
     }
 
@@ -212,9 +212,9 @@ public sealed class TimeSeriesChartTests : BunitContext
     private ChartConfig CreatedConfig(IRenderedComponent<CascadingValue<bool>> cut)
     {
         cut.WaitForAssertion(() => Assert.Single(_module.Invocations["create"]));
-        return Assert.IsType<ChartConfig>(_module.Invocations["create"][0].Arguments[1]);
+        return Sent.Of<ChartConfig>(_module.Invocations["create"][0].Arguments[1]);
     }
 
     private static double?[] SentValues(JSRuntimeInvocation append) =>
-        [.. Assert.IsType<WirePoint[]>(append.Arguments[1]).Select(p => p.Y)];
+        [.. Sent.Of<WirePoint[]>(append.Arguments[1]).Select(p => p.Y)];
 }
