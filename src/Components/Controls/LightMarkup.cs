@@ -12,6 +12,9 @@ namespace ModelRegistry.Dashboard.Components.Controls;
 /// </summary>
 internal static class LightMarkup
 {
+    /// <summary>The classes of a <c>MudIconButton</c> in the inherited colour (the app bar's buttons and links).</summary>
+    public const string IconButtonClass = "mud-button-root mud-icon-button mud-inherit-text hover:mud-inherit-hover mud-ripple mud-ripple-icon";
+
     private static readonly ConcurrentDictionary<(string Icon, string Classes), MarkupString> Icons = new();
 
     /// <summary>A MudBlazor SVG icon (an <c>Icons.Material…</c> value), built once and shared by every circuit.</summary>
